@@ -1,0 +1,151 @@
+// Rotary embeddings, the KV cache and causal attention on the CPU, following ggml's numerics:
+// rope angles built by repeated multiplication in float, softmax sums in double, and with an F16
+// cache both q and the softmax output rounded to F16 before their dot products.
+#include "engine/cpu/cpu_backend.h"
+#include "engine/cpu/fp16.h"
+#include "engine/cpu/kernels/kernels.h"
+
+#include <cmath>
+#include <vector>
+
+namespace hearth::cpu {
+namespace {
+
+const float* halfTable() {
+    static const std::vector<float> table = [] {
+        std::vector<float> t(65536);
+        for (uint32_t i = 0; i < 65536; ++i) t[i] = halfToFloat(static_cast<uint16_t>(i));
+        return t;
+    }();
+    return table.data();
+}
+
+// Used only when the kernels provide no F16 dot product.
+float dotF16Fallback(int64_t n, const void* a, const void* b) {
+    const float* t = halfTable();
+    const auto* x = static_cast<const uint16_t*>(a);
+    const auto* y = static_cast<const uint16_t*>(b);
+    float sum = 0;
+    for (int64_t i = 0; i < n; ++i) sum += t[x[i]] * t[y[i]];
+    return sum;
+}
+
+kernels::VecDotFn cacheDot(GgmlType type) {
+    const auto& k = kernels::kernelsFor(type);
+    if (k.vecDot && k.vecDotType == type) return k.vecDot;
+    return type == GgmlType::F16 ? dotF16Fallback : nullptr;
+}
+
+void storeElement(uint8_t* row, int64_t index, GgmlType type, float v) {
+    if (type == GgmlType::F16)
+        reinterpret_cast<uint16_t*>(row)[index] = floatToHalf(v);
+    else
+        reinterpret_cast<float*>(row)[index] = v;
+}
+
+} // namespace
+
+Status CpuBackend::rope(const TensorRef& x, std::span<const int32_t> positions,
+                        const RopeParams& p) {
+    if (p.nRot > p.headDim || p.nRot % 2 != 0) return makeError("rope: bad rotation dims");
+    const float thetaScale = std::pow(p.freqBase, -2.0f / static_cast<float>(p.nRot));
+    const int half = p.nRot / 2;
+    auto work = [&](int64_t r0, int64_t r1) {
+        std::vector<float> cache(static_cast<size_t>(p.nRot));
+        for (int64_t r = r0; r < r1; ++r) {
+            float theta = static_cast<float>(positions[static_cast<size_t>(r)]);
+            for (int i0 = 0; i0 < p.nRot; i0 += 2) {
+                const float t = p.freqScale * theta;
+                cache[i0] = std::cos(t);
+                cache[i0 + 1] = std::sin(t);
+                theta *= thetaScale;
+            }
+            float* row = rowF32(x, r);
+            for (int h = 0; h < p.nHeads; ++h) {
+                float* v = row + static_cast<int64_t>(h) * p.headDim;
+                for (int i0 = 0; i0 < p.nRot; i0 += 2) {
+                    const float c = cache[i0], s = cache[i0 + 1];
+                    const int a = p.style == RopeStyle::NeoX ? i0 / 2 : i0;
+                    const int b = p.style == RopeStyle::NeoX ? i0 / 2 + half : i0 + 1;
+                    const float x0 = v[a], x1 = v[b];
+                    v[a] = x0 * c - x1 * s;
+                    v[b] = x0 * s + x1 * c;
+                }
+            }
+        }
+    };
+    if (x.rows > 1)
+        pool_.parallelFor(x.rows, work);
+    else
+        work(0, x.rows);
+    return {};
+}
+
+Status CpuBackend::storeKv(const TensorRef& k, const TensorRef& v, const KvCache& cache, int pos0) {
+    const GgmlType type = cache.k.type;
+    if (type != GgmlType::F16 && type != GgmlType::F32)
+        return makeError("KV cache type must be f16 or f32");
+    if (pos0 < 0 || pos0 + k.rows > cache.k.rows) return makeError("KV cache is full");
+    const int64_t dim = k.cols;
+    for (int64_t i = 0; i < k.rows; ++i) {
+        const float* kr = rowF32(k, i);
+        uint8_t* dst = rowPtr(cache.k, pos0 + i);
+        for (int64_t d = 0; d < dim; ++d) storeElement(dst, d, type, kr[d]);
+    }
+    for (int64_t i = 0; i < v.rows; ++i) {
+        const float* vr = rowF32(v, i);
+        for (int64_t d = 0; d < dim; ++d) storeElement(rowPtr(cache.vT, d), pos0 + i, type, vr[d]);
+    }
+    return {};
+}
+
+Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
+                             const AttentionParams& p, const TensorRef& out) {
+    const GgmlType type = cache.k.type;
+    const kernels::VecDotFn dot = cacheDot(type);
+    if (!dot) return makeError("attention: no dot product for the cache type");
+    if (p.nKvHeads <= 0 || p.nHeads % p.nKvHeads != 0) return makeError("attention: bad heads");
+    const int group = p.nHeads / p.nKvHeads;
+    const int hd = p.headDim;
+    const size_t elem = type == GgmlType::F16 ? 2 : 4;
+    const int64_t nTasks = q.rows * p.nHeads;
+
+    auto work = [&](int64_t t0, int64_t t1) {
+        std::vector<uint8_t> qConv(static_cast<size_t>(hd) * elem);
+        std::vector<float> scores;
+        std::vector<uint8_t> probs;
+        for (int64_t task = t0; task < t1; ++task) {
+            const int64_t i = task / p.nHeads;
+            const int h = static_cast<int>(task % p.nHeads);
+            const int kvh = h / group;
+            const int64_t nKv = pos0 + i + 1;
+            const float* qh = rowF32(q, i) + static_cast<int64_t>(h) * hd;
+            for (int d = 0; d < hd; ++d) storeElement(qConv.data(), d, type, qh[d]);
+
+            scores.resize(static_cast<size_t>(nKv));
+            float mx = -INFINITY;
+            for (int64_t j = 0; j < nKv; ++j) {
+                const uint8_t* kr = rowPtr(cache.k, j) + static_cast<size_t>(kvh) * hd * elem;
+                const float s = dot(hd, kr, qConv.data()) * p.scale;
+                scores[j] = s;
+                mx = std::max(mx, s);
+            }
+            double sum = 0;
+            for (int64_t j = 0; j < nKv; ++j) {
+                scores[j] = std::exp(scores[j] - mx);
+                sum += scores[j];
+            }
+            const float inv = static_cast<float>(1.0 / sum);
+            probs.resize(static_cast<size_t>(nKv) * elem);
+            for (int64_t j = 0; j < nKv; ++j) storeElement(probs.data(), j, type, scores[j] * inv);
+
+            float* o = rowF32(out, i) + static_cast<int64_t>(h) * hd;
+            for (int d = 0; d < hd; ++d)
+                o[d] = dot(nKv, rowPtr(cache.vT, static_cast<int64_t>(kvh) * hd + d), probs.data());
+        }
+    };
+    pool_.parallelFor(nTasks, work);
+    return {};
+}
+
+} // namespace hearth::cpu

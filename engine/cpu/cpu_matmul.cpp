@@ -1,0 +1,64 @@
+// Matrix product out = x · Wᵀ the way ggml computes it: each activation row is quantized once to
+// the weight type's vecDotType, then every output element is one row dot product. Threads split
+// the output features, so each element is computed by exactly one thread in a fixed order.
+#include "engine/cpu/cpu_backend.h"
+#include "engine/cpu/kernels/kernels.h"
+
+#include <algorithm>
+
+namespace hearth::cpu {
+namespace {
+// Weight rows handled together so a block stays in cache while every token row passes by.
+constexpr int64_t kRowBlock = 16;
+} // namespace
+
+Status CpuBackend::matmul(const TensorRef& w, const TensorRef& x, const TensorRef& out) {
+    const auto& k = kernels::kernelsFor(w.type);
+    if (!k.vecDot)
+        return makeError("matmul: weights of type " + std::string(ggmlTypeName(w.type)) +
+                         " cannot be computed (no dot-product kernel)");
+    const auto& qk = kernels::kernelsFor(k.vecDotType);
+    const int64_t nIn = w.cols, nOut = w.rows, nTok = x.rows;
+    if (x.cols != nIn || out.cols != nOut || out.rows != nTok)
+        return makeError("matmul: shape mismatch");
+    const auto actBytes = ggmlRowBytes(k.vecDotType, nIn);
+    if (!actBytes || !qk.quantize)
+        return makeError("matmul: cannot convert activations to " +
+                         std::string(ggmlTypeName(k.vecDotType)));
+
+    // Activation rows in vecDotType (F32 rows are used as they are).
+    const bool direct = k.vecDotType == GgmlType::F32;
+    const size_t qStride = direct ? x.stride() : static_cast<size_t>(*actBytes);
+    const uint8_t* act = nullptr;
+    if (direct) {
+        act = rowPtr(x, 0);
+    } else {
+        quantScratch_.resize(qStride * static_cast<size_t>(nTok));
+        uint8_t* q = quantScratch_.data();
+        auto quantizeRows = [&](int64_t r0, int64_t r1) {
+            for (int64_t r = r0; r < r1; ++r) qk.quantize(rowF32(x, r), q + r * qStride, nIn);
+        };
+        if (nTok > 1)
+            pool_.parallelFor(nTok, quantizeRows);
+        else
+            quantizeRows(0, 1);
+        act = q;
+    }
+
+    const size_t wStride = w.stride();
+    const uint8_t* wBase = rowPtr(w, 0);
+    const auto vecDot = k.vecDot;
+    pool_.parallelFor(nOut, [&](int64_t o0, int64_t o1) {
+        for (int64_t ob = o0; ob < o1; ob += kRowBlock) {
+            const int64_t oe = std::min(o1, ob + kRowBlock);
+            for (int64_t t = 0; t < nTok; ++t) {
+                const uint8_t* a = act + t * qStride;
+                float* y = rowF32(out, t);
+                for (int64_t o = ob; o < oe; ++o) y[o] = vecDot(nIn, wBase + o * wStride, a);
+            }
+        }
+    });
+    return {};
+}
+
+} // namespace hearth::cpu
