@@ -18,7 +18,7 @@ enum class GgmlType : uint32_t {
     // 31-33: Q4_0_4_4, Q4_0_4_8, Q4_0_8_8 (removed)
     TQ1_0 = 34, TQ2_0 = 35,
     // 36-38: IQ4_NL_4_4, IQ4_NL_4_8, IQ4_NL_8_8 (removed)
-    MXFP4 = 39,
+    MXFP4 = 39, NVFP4 = 40, Q1_0 = 41,
 };
 
 struct GgmlTypeInfo {
@@ -34,7 +34,7 @@ std::optional<GgmlTypeInfo> ggmlTypeInfo(uint32_t id);
 const GgmlTypeInfo& ggmlTypeInfo(GgmlType t);
 std::string_view ggmlTypeName(GgmlType t);
 std::optional<GgmlType> ggmlTypeFromName(std::string_view name);  // case-insensitive
-constexpr uint32_t kGgmlTypeCount = 40;  // ids are < this
+constexpr uint32_t kGgmlTypeCount = 42;  // ids are < this
 
 // Bytes of one row of n elements; nullopt when n is not a multiple of the block size.
 std::optional<uint64_t> ggmlRowBytes(GgmlType t, int64_t n);

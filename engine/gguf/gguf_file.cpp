@@ -1,5 +1,6 @@
 #include "engine/gguf/gguf_file.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -210,13 +211,18 @@ Result<std::unique_ptr<GgufFile>> GgufFile::parse(const uint8_t* data, size_t si
 Status GgufFile::parseImpl(bool allowTruncatedData) {
     Cursor c(data_, size_);
     auto magic = c.read<uint32_t>("magic");
-    if (!magic) return makeError("not a GGUF file (shorter than 4 bytes)");
+    if (!magic) return makeError(at(0) + "not a GGUF file (shorter than 4 bytes)");
     if (*magic != kGgufMagic) return makeError(at(0) + "not a GGUF file (bad magic)");
     auto version = c.read<uint32_t>("version");
     if (!version) return std::move(version).takeError();
-    if (*version != 2 && *version != 3)
+    if (*version != 2 && *version != 3) {
+        // A byte-swapped version means a big-endian GGUF: say so instead of "version 50331648".
+        const uint32_t swapped = __builtin_bswap32(*version);
+        if (swapped == 2 || swapped == 3)
+            return makeError(at(4) + "big-endian GGUF files are not supported");
         return makeError(at(4) + "unsupported GGUF version " + std::to_string(*version) +
                          " (supported: 2, 3)");
+    }
     version_ = *version;
     auto nTensors = c.read<uint64_t>("tensor count");
     if (!nTensors) return std::move(nTensors).takeError();
@@ -231,6 +237,7 @@ Status GgufFile::parseImpl(bool allowTruncatedData) {
                          " is absurd for a " + std::to_string(size_) + "-byte file");
 
     kvs_.reserve(*nKV);
+    size_t alignmentAt = 0;  // where general.alignment's value sits, for the error message
     for (uint64_t k = 0; k < *nKV; ++k) {
         size_t start = c.pos();
         auto key = c.readString("metadata key");
@@ -245,6 +252,7 @@ Status GgufFile::parseImpl(bool allowTruncatedData) {
         GgufKV kv;
         kv.key = *key;
         kv.value.type = static_cast<GgufValueType>(*type);
+        if (kv.key == "general.alignment") alignmentAt = c.pos();
         if (auto st = readValue(c, kv.value, 0); !st)
             return makeError(st.error() + " (key '" + std::string(*key) + "')");
         kvIndex_.emplace(kv.key, kvs_.size());
@@ -253,12 +261,14 @@ Status GgufFile::parseImpl(bool allowTruncatedData) {
 
     if (const GgufValue* a = find("general.alignment")) {
         if (a->type != GgufValueType::UInt32 || a->u == 0 || (a->u & (a->u - 1)) != 0)
-            return makeError("general.alignment must be a power-of-two u32, got " +
-                             std::to_string(a->u));
+            return makeError(at(alignmentAt) + "general.alignment must be a power-of-two u32, got " +
+                             std::string(ggufValueTypeName(a->type)) + " " + std::to_string(a->u));
         alignment_ = static_cast<uint32_t>(a->u);
     }
 
     tensors_.reserve(*nTensors);
+    std::vector<size_t> infoAt;  // byte offset of each tensor info, for error messages
+    infoAt.reserve(*nTensors);
     for (uint64_t t = 0; t < *nTensors; ++t) {
         size_t start = c.pos();
         auto name = c.readString("tensor name");
@@ -280,6 +290,10 @@ Status GgufFile::parseImpl(bool allowTruncatedData) {
             if (*ne > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
                 return makeError(at(c.pos() - 8) + "tensor '" + tname + "' dimension " +
                                  std::to_string(d) + " is negative or too large");
+            // Empty tensors have no rows; row arithmetic downstream would divide by zero.
+            if (*ne == 0)
+                return makeError(at(c.pos() - 8) + "tensor '" + tname + "' dimension " +
+                                 std::to_string(d) + " is 0");
             ti.ne[d] = static_cast<int64_t>(*ne);
         }
         auto type = c.read<uint32_t>("tensor type");
@@ -315,20 +329,35 @@ Status GgufFile::parseImpl(bool allowTruncatedData) {
         ti.nbytes = blocks * info->bytesPerBlock;
         tensorIndex_.emplace(ti.name, tensors_.size());
         tensors_.push_back(ti);
+        infoAt.push_back(start);
     }
 
     uint64_t dataStart = (static_cast<uint64_t>(c.pos()) + alignment_ - 1) / alignment_ * alignment_;
     dataOffset_ = dataStart;
     const uint64_t dataSize = size_ > dataStart ? size_ - dataStart : 0;
-    for (auto& ti : tensors_) {
+    for (size_t i = 0; i < tensors_.size(); ++i) {
+        GgufTensor& ti = tensors_[i];
         if (ti.offset > dataSize || ti.nbytes > dataSize - ti.offset) {
             if (allowTruncatedData) continue;
-            return makeError("tensor '" + std::string(ti.name) + "' data [" +
-                             std::to_string(dataStart + ti.offset) + ", " +
-                             std::to_string(dataStart + ti.offset + ti.nbytes) +
+            // Offsets are relative to the data section; report them as such to avoid overflow.
+            return makeError(at(infoAt[i]) + "tensor '" + std::string(ti.name) + "' data (offset " +
+                             std::to_string(ti.offset) + ", " + std::to_string(ti.nbytes) +
+                             " bytes, data section at byte " + std::to_string(dataStart) +
                              ") lies outside the " + std::to_string(size_) + "-byte file");
         }
         ti.data = data_ + dataStart + ti.offset;
+    }
+    // Two tensors sharing bytes would let a write through one corrupt the other: reject overlaps.
+    std::vector<size_t> order(tensors_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [this](size_t a, size_t b) { return tensors_[a].offset < tensors_[b].offset; });
+    for (size_t k = 1; k < order.size(); ++k) {
+        const GgufTensor& prev = tensors_[order[k - 1]];
+        const GgufTensor& cur = tensors_[order[k]];
+        if (cur.offset - prev.offset < prev.nbytes)  // offsets sorted, so no underflow
+            return makeError(at(infoAt[order[k]]) + "tensor '" + std::string(cur.name) +
+                             "' data overlaps tensor '" + std::string(prev.name) + "'");
     }
     return {};
 }
