@@ -25,12 +25,16 @@ const Tables& tables() {
 
 Isa detectIsa() {
     Isa best = Isa::Scalar;
-    if (isaSupported(Isa::Avx512)) best = Isa::Avx512;
-    else if (isaSupported(Isa::Avx2)) best = Isa::Avx2;
+    if (isaSupported(Isa::Avx512))
+        best = Isa::Avx512;
+    else if (isaSupported(Isa::Avx2))
+        best = Isa::Avx2;
     // HEARTH_ISA lowers the choice (tests and benchmarks compare ISAs); it never raises it.
     if (const char* env = std::getenv("HEARTH_ISA")) {
-        if (std::strcmp(env, "scalar") == 0) best = Isa::Scalar;
-        else if (std::strcmp(env, "avx2") == 0 && best == Isa::Avx512) best = Isa::Avx2;
+        if (std::strcmp(env, "scalar") == 0)
+            best = Isa::Scalar;
+        else if (std::strcmp(env, "avx2") == 0 && best == Isa::Avx512)
+            best = Isa::Avx2;
     }
     return best;
 }
@@ -40,8 +44,10 @@ Isa detectIsa() {
 bool isaSupported(Isa isa) {
     const auto& f = cpuInfo().features;
     switch (isa) {
-    case Isa::Scalar: return true;
-    case Isa::Avx2: return f.avx2 && f.fma && f.f16c;
+    case Isa::Scalar:
+        return true;
+    case Isa::Avx2:
+        return f.avx2 && f.fma && f.f16c;
     case Isa::Avx512:
         return f.avx2 && f.fma && f.f16c && f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq &&
                f.avx512vnni;
@@ -56,9 +62,12 @@ Isa activeIsa() {
 
 const char* isaName(Isa isa) {
     switch (isa) {
-    case Isa::Scalar: return "scalar";
-    case Isa::Avx2: return "avx2";
-    case Isa::Avx512: return "avx512";
+    case Isa::Scalar:
+        return "scalar";
+    case Isa::Avx2:
+        return "avx2";
+    case Isa::Avx512:
+        return "avx512";
     }
     return "?";
 }
@@ -68,18 +77,43 @@ const TypeKernels& kernelsFor(GgmlType type, Isa isa) {
     const uint32_t id = static_cast<uint32_t>(type);
     if (!isaSupported(isa)) isa = Isa::Scalar;
     switch (isa) {
-    case Isa::Avx512: return t.avx512[id];
-    case Isa::Avx2: return t.avx2[id];
-    case Isa::Scalar: break;
+    case Isa::Avx512:
+        return t.avx512[id];
+    case Isa::Avx2:
+        return t.avx2[id];
+    case Isa::Scalar:
+        break;
     }
     return t.scalar[id];
 }
 
-const TypeKernels& kernelsFor(GgmlType type) { return kernelsFor(type, activeIsa()); }
+const TypeKernels& kernelsFor(GgmlType type) {
+    return kernelsFor(type, activeIsa());
+}
 
 bool canCompute(GgmlType type) {
     const auto& k = kernelsFor(type, Isa::Scalar);
     return k.vecDot != nullptr && k.dequantize != nullptr;
+}
+
+} // namespace hearth::kernels
+
+namespace hearth::kernels {
+
+void vecDotRows(GgmlType type, Isa isa, int64_t n, const void* weights, size_t rowStride,
+                int64_t nRows, const void* act, float* out) {
+    const TypeKernels& k = kernelsFor(type, isa);
+    if (k.vecDotRows) {
+        k.vecDotRows(n, weights, rowStride, nRows, act, out);
+        return;
+    }
+    const auto* w = static_cast<const uint8_t*>(weights);
+    for (int64_t r = 0; r < nRows; ++r) out[r] = k.vecDot(n, w + r * rowStride, act);
+}
+
+void vecDotRows(GgmlType type, int64_t n, const void* weights, size_t rowStride, int64_t nRows,
+                const void* act, float* out) {
+    vecDotRows(type, activeIsa(), n, weights, rowStride, nRows, act, out);
 }
 
 } // namespace hearth::kernels

@@ -11,4 +11,9 @@ void registerScalarKernels(KernelTable& table);
 void registerAvx2Kernels(KernelTable& table);
 void registerAvx512Kernels(KernelTable& table);
 
+// The scalar families registerScalarKernels combines.
+void registerScalarFloatKernels(KernelTable& table);
+void registerScalarLegacyKernels(KernelTable& table);
+void registerScalarKQuantKernels(KernelTable& table);
+
 } // namespace hearth::kernels

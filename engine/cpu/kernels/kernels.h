@@ -6,8 +6,10 @@
 //
 // Every kernel has a scalar reference (kernels_ref.cpp) and, for hot paths, AVX2 and AVX-512
 // versions (*_avx2.cpp, *_avx512.cpp) selected once at run time from CPUID.
+#include "engine/core/result.h"
 #include "engine/gguf/ggml_type.h"
 
+#include <cstddef>
 #include <cstdint>
 
 namespace hearth::kernels {
@@ -18,12 +20,20 @@ using DequantizeRowFn = void (*)(const void* src, float* dst, int64_t n);
 using QuantizeRowFn = void (*)(const float* src, void* dst, int64_t n);
 // Dot product of one weight row and one activation row (already in vecDotType format).
 using VecDotFn = float (*)(int64_t n, const void* weightRow, const void* actRow);
+// out[r] = weights row r · act for r < nRows; rows are rowStride bytes apart.
+using VecDotRowsFn = void (*)(int64_t n, const void* weights, size_t rowStride, int64_t nRows,
+                              const void* act, float* out);
 
 struct TypeKernels {
-    DequantizeRowFn dequantize = nullptr;  // block data -> float
-    QuantizeRowFn quantize = nullptr;      // float -> block data (activations and the quantizer)
-    VecDotFn vecDot = nullptr;             // weight row · activation row in vecDotType
+    DequantizeRowFn dequantize = nullptr; // block data -> float
+    // float -> block data. For the activation formats (Q8_0, Q8_1, Q8_K, F16, BF16, F32) this
+    // rounds exactly as ggml's x86 CPU backend quantizes activations (Q8_0/Q8_1: d = amax/127,
+    // q = round-half-even(x * 127/amax); Q8_K: ggml's reference). For the other weight types it
+    // is ggml's reference quantizer (llama-quantize without an importance matrix).
+    QuantizeRowFn quantize = nullptr;
+    VecDotFn vecDot = nullptr; // weight row · activation row in vecDotType
     GgmlType vecDotType = GgmlType::F32;
+    VecDotRowsFn vecDotRows = nullptr; // several rows against one activation; null = loop vecDot
 };
 
 // Kernels for `type` on the best ISA this CPU supports (or `isa` when forced, e.g. by tests and
@@ -36,5 +46,22 @@ const char* isaName(Isa isa);
 
 // True when the engine can run matrix products with weights of this type.
 bool canCompute(GgmlType type);
+
+// Dot nRows weight rows (rowStride bytes apart) with one activation row already quantized to
+// vecDotType(type): out[r] = vecDot(n, weights + r*rowStride, act). Uses the active ISA's
+// multi-row kernel where one exists (it reuses each activation load for 4 rows), else vecDot.
+// Results equal vecDot's row by row up to float summation order.
+void vecDotRows(GgmlType type, int64_t n, const void* weights, size_t rowStride, int64_t nRows,
+                const void* act, float* out);
+void vecDotRows(GgmlType type, Isa isa, int64_t n, const void* weights, size_t rowStride,
+                int64_t nRows, const void* act, float* out);
+
+// Weight-file quantization: nRows rows of nPerRow floats -> nRows rows of `type`, byte-identical
+// to ggml's reference quantizers (what llama-quantize writes without an importance matrix; Q8_0
+// uses the reference's roundf rounding, not the activation quantizer's). Types: F32, F16, BF16,
+// Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K..Q6_K, IQ4_NL, IQ4_XS. Errors on other types or a row
+// length that is not a multiple of the block size.
+bool canQuantizeWeights(GgmlType type);
+Status quantizeWeights(GgmlType type, const float* src, void* dst, int64_t nRows, int64_t nPerRow);
 
 } // namespace hearth::kernels
