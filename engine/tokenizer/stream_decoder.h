@@ -26,7 +26,7 @@ private:
     const Tokenizer& tokenizer_;
     bool renderSpecial_;
     bool dropLeadingSpace_;
-    std::string pending_;  // bytes of an unfinished character
+    std::string pending_; // bytes of an unfinished character
 };
 
 } // namespace hearth

@@ -28,7 +28,8 @@ public:
 
     // addSpecial: add BOS/EOS (or CLS/SEP) as the vocab's metadata asks.
     // parseSpecial: control tokens written in the text become single tokens; otherwise they are
-    // tokenized as plain text (user-defined tokens are always matched whole, as the reference does).
+    // tokenized as plain text (user-defined tokens are always matched whole, as the reference
+    // does).
     std::vector<int32_t> encode(std::string_view text, bool addSpecial, bool parseSpecial) const;
 
     // The bytes a token stands for. Control/unknown tokens render as their text only when
@@ -41,11 +42,11 @@ public:
     std::string detokenize(const std::vector<int32_t>& ids, bool removeSpecial,
                            bool renderSpecial) const;
 
-    bool isEog(int32_t id) const;      // end of generation: EOS, EOT, EOM and friends
-    bool isControl(int32_t id) const;  // control-type token (rendered only on request)
+    bool isEog(int32_t id) const;     // end of generation: EOS, EOT, EOM and friends
+    bool isControl(int32_t id) const; // control-type token (rendered only on request)
 
     int32_t nVocab() const;
-    int32_t bos() const;  // -1 when the vocab has none
+    int32_t bos() const; // -1 when the vocab has none
     int32_t eos() const;
     int32_t eot() const;
     int32_t eom() const;
@@ -59,9 +60,9 @@ public:
     bool addSpacePrefix() const;
 
     TokenizerKind kind() const;
-    const std::string& preTokenizer() const;  // tokenizer.ggml.pre ("default" when absent)
-    std::optional<int32_t> findToken(std::string_view text) const;  // exact token text lookup
-    const std::string& tokenText(int32_t id) const;                  // raw vocab text
+    const std::string& preTokenizer() const; // tokenizer.ggml.pre ("default" when absent)
+    std::optional<int32_t> findToken(std::string_view text) const; // exact token text lookup
+    const std::string& tokenText(int32_t id) const;                // raw vocab text
 
 private:
     Tokenizer();
