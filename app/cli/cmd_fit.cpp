@@ -1,0 +1,351 @@
+// hearth-cli fit: which quantization of a model fits this machine, at which context length.
+// The numbers come from engine/fit; this file only reads the catalog, parses options and prints.
+#include "app/cli/cli_command.h"
+#include "engine/fit/fit_report.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <memory>
+#include <optional>
+
+namespace {
+
+using namespace hearth;
+using namespace hearth::fit;
+
+// The catalog ships as resources/catalog/models.json: found beside an installed binary, in the
+// source tree above a build directory, or where --catalog / HEARTH_CATALOG point.
+QString findCatalog(const QString& explicitPath) {
+    if (!explicitPath.isEmpty()) return explicitPath;
+    const QString env = qEnvironmentVariable("HEARTH_CATALOG");
+    if (!env.isEmpty()) return env;
+    if (QFile::exists(QStringLiteral(":/catalog/models.json")))
+        return QStringLiteral(":/catalog/models.json");
+    QDir dir(QCoreApplication::applicationDirPath());
+    const QString installed =
+        dir.absoluteFilePath(QStringLiteral("../share/hearth/catalog/models.json"));
+    if (QFile::exists(installed)) return installed;
+    for (int up = 0; up < 5; ++up) {
+        const QString candidate =
+            dir.absoluteFilePath(QStringLiteral("resources/catalog/models.json"));
+        if (QFile::exists(candidate)) return candidate;
+        if (!dir.cdUp()) break;
+    }
+    return {};
+}
+
+Result<CatalogModel> parseCatalogModel(const QJsonObject& o) {
+    CatalogModel m;
+    m.id = o.value(QLatin1String("id")).toString().toStdString();
+    m.displayName = o.value(QLatin1String("name")).toString().toStdString();
+    const QJsonObject s = o.value(QLatin1String("shape")).toObject();
+    auto num = [&s](const char* key) {
+        return static_cast<int64_t>(s.value(QLatin1String(key)).toDouble(0));
+    };
+    m.shape.arch = o.value(QLatin1String("architecture")).toString().toStdString();
+    m.shape.nLayer = num("layers");
+    m.shape.nEmbd = num("n_embd");
+    m.shape.nHead = num("heads");
+    m.shape.nHeadKv = num("kv_heads");
+    m.shape.headDimK = m.shape.headDimV = num("head_dim");
+    m.shape.nFf = num("n_ff");
+    m.shape.nVocab = num("vocab");
+    m.shape.nCtxTrain = num("context_length");
+    m.shape.tiedEmbeddings = s.value(QLatin1String("tied_embeddings")).toBool();
+    if (auto st = m.shape.validate(); !st)
+        return makeError("catalog entry '" + m.id + "': " + st.error());
+    for (const auto& v : o.value(QLatin1String("variants")).toArray()) {
+        const QJsonObject vo = v.toObject();
+        CatalogVariant cv;
+        cv.name = vo.value(QLatin1String("name")).toString().toStdString();
+        cv.fileBytes = static_cast<uint64_t>(vo.value(QLatin1String("size_bytes")).toDouble(0));
+        cv.sizeEstimated = vo.value(QLatin1String("size_estimated")).toBool();
+        m.variants.push_back(std::move(cv));
+    }
+    return m;
+}
+
+Result<CatalogModel> findCatalogModel(const QString& path, const QString& id) {
+    if (path.isEmpty()) return makeError("the model catalog was not found (use --catalog FILE)");
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return makeError("cannot read catalog " + path.toStdString());
+    QJsonParseError pe{};
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
+    if (doc.isNull())
+        return makeError("catalog " + path.toStdString() + ": " + pe.errorString().toStdString());
+    QStringList ids;
+    for (const auto& v : doc.object().value(QLatin1String("models")).toArray()) {
+        const QJsonObject o = v.toObject();
+        const QString mid = o.value(QLatin1String("id")).toString();
+        ids << mid;
+        if (mid.compare(id, Qt::CaseInsensitive) == 0 ||
+            o.value(QLatin1String("ollama")).toString().compare(id, Qt::CaseInsensitive) == 0)
+            return parseCatalogModel(o);
+    }
+    const QString msg =
+        QStringLiteral("'%1' is neither a file nor a catalog model; catalog ids: %2")
+            .arg(id, ids.join(QStringLiteral(", ")));
+    return makeError(msg.toStdString());
+}
+
+// "8G", "512M", "1.5GiB", "123456": bytes.
+std::optional<uint64_t> parseSize(QString text) {
+    text = text.trimmed().toUpper();
+    if (text.endsWith(QLatin1String("IB")))
+        text.chop(2);
+    else if (text.endsWith(QLatin1Char('B')))
+        text.chop(1);
+    double scale = 1;
+    if (!text.isEmpty()) {
+        const QChar unit = text.back();
+        if (unit == QLatin1Char('K'))
+            scale = 1024.0;
+        else if (unit == QLatin1Char('M'))
+            scale = 1024.0 * 1024;
+        else if (unit == QLatin1Char('G'))
+            scale = 1024.0 * 1024 * 1024;
+        else if (unit == QLatin1Char('T'))
+            scale = 1024.0 * 1024 * 1024 * 1024;
+        if (scale != 1) text.chop(1);
+    }
+    bool ok = false;
+    const double v = text.toDouble(&ok);
+    if (!ok || v < 0 || v * scale > 1e18) return std::nullopt;
+    return static_cast<uint64_t>(v * scale);
+}
+
+QJsonObject rowJson(const FitReport& r, size_t i) {
+    const FitRow& row = r.rows[i];
+    QJsonObject o;
+    o[QStringLiteral("variant")] = QString::fromStdString(row.variant);
+    o[QStringLiteral("ctx")] = static_cast<double>(r.nCtx);
+    o[QStringLiteral("source")] = row.isFile ? QStringLiteral("file") : QStringLiteral("estimate");
+    if (row.fileBytes) {
+        o[QStringLiteral("file_bytes")] = static_cast<double>(row.fileBytes);
+        o[QStringLiteral("file_bytes_estimated")] = row.fileBytesEstimated;
+    }
+    if (!row.error.empty()) {
+        o[QStringLiteral("verdict")] = QStringLiteral("unavailable");
+        o[QStringLiteral("error")] = QString::fromStdString(row.error);
+        return o;
+    }
+    const FitResult& f = row.fit;
+    const MemoryEstimate& e = f.estimate;
+    o[QStringLiteral("bits_per_weight")] = e.bitsPerWeight;
+    o[QStringLiteral("weights_bytes")] = static_cast<double>(e.weightsBytes);
+    o[QStringLiteral("kv_bytes")] = static_cast<double>(e.kvBytes);
+    o[QStringLiteral("compute_bytes")] = static_cast<double>(e.computeBytes);
+    o[QStringLiteral("overhead_bytes")] = static_cast<double>(e.overheadBytes);
+    o[QStringLiteral("total_bytes")] = static_cast<double>(e.totalBytes());
+    o[QStringLiteral("verdict")] = QString::fromUtf8(
+        verdictName(f.verdict).data(), static_cast<int>(verdictName(f.verdict).size()));
+    o[QStringLiteral("gpu_layers")] = static_cast<double>(f.placement.gpuLayers);
+    o[QStringLiteral("n_layers")] = static_cast<double>(e.nLayer);
+    o[QStringLiteral("host_bytes")] = static_cast<double>(f.placement.hostTotal());
+    o[QStringLiteral("device_bytes")] = static_cast<double>(f.placement.deviceTotal());
+    o[QStringLiteral("host_left_bytes")] = static_cast<double>(f.hostLeftBytes);
+    o[QStringLiteral("device_left_bytes")] = static_cast<double>(f.deviceLeftBytes);
+    o[QStringLiteral("margin_bytes")] = static_cast<double>(f.hostMargin);
+    o[QStringLiteral("recommended")] = static_cast<int>(i) == r.recommended;
+    o[QStringLiteral("summary")] = QString::fromStdString(f.summary);
+    return o;
+}
+
+QString mib(uint64_t bytes) {
+    return QString::fromStdString(formatBytes(bytes));
+}
+
+void printTable(QTextStream& out, const FitReport& r) {
+    out << "Context " << r.nCtx << "\n";
+    out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7  %8\n")
+               .arg(QStringLiteral("variant"), -15)
+               .arg(QStringLiteral("bpw"), 5)
+               .arg(QStringLiteral("weights"), 10)
+               .arg(QStringLiteral("KV"), 10)
+               .arg(QStringLiteral("compute"), 10)
+               .arg(QStringLiteral("overhead"), 10)
+               .arg(QStringLiteral("total"), 10)
+               .arg(QStringLiteral("verdict"));
+    for (size_t i = 0; i < r.rows.size(); ++i) {
+        const FitRow& row = r.rows[i];
+        QString name = QString::fromStdString(row.variant);
+        if (row.isFile) name += QStringLiteral(" (file)");
+        if (static_cast<int>(i) == r.recommended) name += QLatin1Char('*');
+        if (!row.error.empty()) {
+            out << name.leftJustified(15) << " unavailable: " << QString::fromStdString(row.error)
+                << "\n";
+            continue;
+        }
+        const auto& e = row.fit.estimate;
+        out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7  %8\n")
+                   .arg(name, -15)
+                   .arg(e.bitsPerWeight, 5, 'f', 2)
+                   .arg(mib(e.weightsBytes), 10)
+                   .arg(mib(e.kvBytes), 10)
+                   .arg(mib(e.computeBytes), 10)
+                   .arg(mib(e.overheadBytes), 10)
+                   .arg(mib(e.totalBytes()), 10)
+                   .arg(QString::fromStdString(row.fit.summary));
+    }
+    if (r.recommended >= 0)
+        out << "* recommended: "
+            << QString::fromStdString(r.rows[static_cast<size_t>(r.recommended)].variant)
+            << " (the most bits per weight that fits with the margin left)\n";
+    else
+        out << "No variant fits comfortably at this context length.\n";
+}
+
+int runFit(const QStringList& args) {
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Estimate the memory each quantization of a model "
+                                               "needs (weights, KV cache, compute buffers,\n"
+                                               "overhead) and whether it fits this machine's RAM "
+                                               "and GPU. MODEL is a GGUF file or a catalog id.\n"
+                                               "With --json, prints one JSON object per line: per "
+                                               "variant (the file itself first) and context."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("model"), QStringLiteral("GGUF file or catalog id"));
+    QCommandLineOption ctx(
+        QStringLiteral("ctx"),
+        QStringLiteral("Context length (default: 4096, or the model's maximum if smaller)."),
+        QStringLiteral("N"));
+    QCommandLineOption allCtx(
+        QStringLiteral("all-ctx"),
+        QStringLiteral("Every context length from 2048 to the model's maximum."));
+    QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Machine-readable output."));
+    QCommandLineOption kv(QStringLiteral("kv-cache"),
+                          QStringLiteral("KV cache type: f16 (default), q8_0, f32."),
+                          QStringLiteral("type"), QStringLiteral("f16"));
+    QCommandLineOption variants(
+        QStringLiteral("variants"),
+        QStringLiteral("Comma-separated variants, e.g. Q4_K_M,Q8_0 (GGUF only)."),
+        QStringLiteral("list"));
+    QCommandLineOption catalog(QStringLiteral("catalog"), QStringLiteral("Catalog JSON file."),
+                               QStringLiteral("file"));
+    QCommandLineOption ramTotal(QStringLiteral("ram-total"),
+                                QStringLiteral("Pretend total RAM, e.g. 16G."),
+                                QStringLiteral("size"));
+    QCommandLineOption ramAvail(QStringLiteral("ram-available"),
+                                QStringLiteral("Pretend available RAM."), QStringLiteral("size"));
+    QCommandLineOption vram(QStringLiteral("vram"),
+                            QStringLiteral("Pretend GPU memory (0 = no GPU)."),
+                            QStringLiteral("size"));
+    p.addOptions({ctx, allCtx, json, kv, variants, catalog, ramTotal, ramAvail, vram});
+    p.process(args);
+
+    QTextStream out(stdout), err(stderr);
+    auto fail = [&err](const QString& msg) {
+        err << "hearth-cli fit: " << msg << "\n";
+        return 1;
+    };
+    if (p.positionalArguments().size() != 1)
+        return fail(QStringLiteral("give one model (a GGUF file or a catalog id)"));
+    const QString target = p.positionalArguments().first();
+
+    EstimateOptions opt;
+    auto kvType = kvCacheTypeFromName(p.value(kv).toStdString());
+    if (!kvType)
+        return fail(QStringLiteral("unknown KV cache type '%1' (f16, q8_0, f32)").arg(p.value(kv)));
+    opt.kvType = *kvType;
+
+    MachineMemory machine = probeMachineMemory();
+    for (auto [option, field] :
+         {std::pair{&ramTotal, &machine.ramTotalBytes},
+          std::pair{&ramAvail, &machine.ramAvailableBytes}, std::pair{&vram, &machine.gpuBytes}}) {
+        if (!p.isSet(*option)) continue;
+        auto v = parseSize(p.value(*option));
+        if (!v)
+            return fail(QStringLiteral("bad size '%1' for --%2")
+                            .arg(p.value(*option), option->names().first()));
+        *field = *v;
+        if (option == &vram) machine.gpuName = *v ? "given with --vram" : "";
+    }
+    if (p.isSet(ramTotal) && !p.isSet(ramAvail)) machine.ramAvailableBytes = machine.ramTotalBytes;
+    machine.ramAvailableBytes = std::min(machine.ramAvailableBytes, machine.ramTotalBytes);
+
+    // The model: a file, else a catalog id.
+    std::unique_ptr<GgufFile> gguf;
+    std::optional<CatalogModel> entry;
+    ModelShape shape;
+    if (QFileInfo(target).isFile()) {
+        auto f = GgufFile::open(target.toStdString());
+        if (!f) return fail(QString::fromStdString(f.error()));
+        auto s = shapeFromGguf(**f);
+        if (!s) return fail(QString::fromStdString(s.error()));
+        shape = *s;
+        gguf = std::move(*f);
+    } else {
+        auto m = findCatalogModel(findCatalog(p.value(catalog)), target);
+        if (!m) return fail(QString::fromStdString(m.error()));
+        shape = m->shape;
+        entry = std::move(*m);
+    }
+    std::vector<std::string> wanted;
+    for (const auto& v : p.value(variants).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        wanted.push_back(v.trimmed().toStdString());
+    if (entry && !wanted.empty()) {
+        std::vector<CatalogVariant> keep;
+        for (const auto& w : wanted) {
+            CatalogVariant cv{w, 0, false};
+            for (const auto& have : entry->variants)
+                if (QString::fromStdString(have.name).compare(QString::fromStdString(w),
+                                                              Qt::CaseInsensitive) == 0)
+                    cv = have;
+            keep.push_back(cv);
+        }
+        entry->variants = std::move(keep);
+    }
+
+    std::vector<int64_t> contexts;
+    if (p.isSet(allCtx)) {
+        contexts = contextSteps(shape.nCtxTrain);
+    } else if (p.isSet(ctx)) {
+        bool ok = false;
+        const qlonglong n = p.value(ctx).toLongLong(&ok);
+        if (!ok || n <= 0) return fail(QStringLiteral("bad context length '%1'").arg(p.value(ctx)));
+        contexts = {n};
+    } else {
+        contexts = {std::min<int64_t>(4096, shape.nCtxTrain)};
+    }
+
+    if (!p.isSet(json)) {
+        out << "Model: " << target << " (" << QString::fromStdString(shape.arch) << ", "
+            << shape.nLayer << " layers, n_embd " << shape.nEmbd << ", " << shape.nHead
+            << " heads / " << shape.nHeadKv << " KV heads, vocab " << shape.nVocab
+            << ", max context " << shape.nCtxTrain
+            << (shape.tiedEmbeddings ? ", tied embeddings" : "") << ")\n";
+        out << "Machine: RAM " << mib(machine.ramTotalBytes) << " total, "
+            << mib(machine.ramAvailableBytes) << " available; GPU: "
+            << (machine.gpuBytes
+                    ? QString::fromStdString(machine.gpuName) + " " + mib(machine.gpuBytes)
+                    : QStringLiteral("none"))
+            << "\nKV cache " << QString::fromUtf8(kvCacheTypeName(opt.kvType).data()) << ", batch "
+            << opt.batch << "; safety margin " << mib(hostMarginBytes(machine, {})) << " RAM\n\n";
+    }
+    for (int64_t c : contexts) {
+        opt.nCtx = c;
+        auto report = gguf ? fitReportForGguf(*gguf, wanted, opt, machine)
+                           : fitReportForCatalog(*entry, opt, machine);
+        if (!report) return fail(QString::fromStdString(report.error()));
+        if (p.isSet(json)) {
+            for (size_t i = 0; i < report->rows.size(); ++i)
+                out << QJsonDocument(rowJson(*report, i)).toJson(QJsonDocument::Compact) << "\n";
+        } else {
+            printTable(out, *report);
+            out << "\n";
+        }
+    }
+    return 0;
+}
+
+} // namespace
+
+HEARTH_CLI_COMMAND(fit, "fit", "Which quantization of a model fits this machine's memory", runFit)
