@@ -15,11 +15,16 @@ std::string versionString(uint32_t v) {
 
 std::string typeName(VkPhysicalDeviceType t) {
     switch (t) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete";
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated";
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual";
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return "cpu";
-    default: return "other";
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+        return "discrete";
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+        return "integrated";
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+        return "virtual";
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+        return "cpu";
+    default:
+        return "other";
     }
 }
 
@@ -48,9 +53,12 @@ GpuReport probeGpuDevices() {
     }
     r.loaderFound = true;
     auto gipa = l.getInstanceProcAddr;
-    auto enumerate = reinterpret_cast<PFN_vkEnumeratePhysicalDevices>(gipa(instance, "vkEnumeratePhysicalDevices"));
-    auto props = reinterpret_cast<PFN_vkGetPhysicalDeviceProperties2>(gipa(instance, "vkGetPhysicalDeviceProperties2"));
-    auto memProps = reinterpret_cast<PFN_vkGetPhysicalDeviceMemoryProperties>(gipa(instance, "vkGetPhysicalDeviceMemoryProperties"));
+    auto enumerate = reinterpret_cast<PFN_vkEnumeratePhysicalDevices>(
+        gipa(instance, "vkEnumeratePhysicalDevices"));
+    auto props = reinterpret_cast<PFN_vkGetPhysicalDeviceProperties2>(
+        gipa(instance, "vkGetPhysicalDeviceProperties2"));
+    auto memProps = reinterpret_cast<PFN_vkGetPhysicalDeviceMemoryProperties>(
+        gipa(instance, "vkGetPhysicalDeviceMemoryProperties"));
     auto destroy = reinterpret_cast<PFN_vkDestroyInstance>(gipa(instance, "vkDestroyInstance"));
     uint32_t count = 0;
     if (enumerate && props && memProps) enumerate(instance, &count, nullptr);
@@ -70,7 +78,8 @@ GpuReport probeGpuDevices() {
         d.name = p2.properties.deviceName;
         d.type = typeName(p2.properties.deviceType);
         d.apiVersion = versionString(p2.properties.apiVersion);
-        d.driver = std::string(driver.driverName) + (driver.driverInfo[0] ? std::string(" ") + driver.driverInfo : "");
+        d.driver = std::string(driver.driverName) +
+                   (driver.driverInfo[0] ? std::string(" ") + driver.driverInfo : "");
         for (uint32_t h = 0; h < mp.memoryHeapCount; ++h) {
             GpuHeap heap;
             heap.sizeBytes = mp.memoryHeaps[h].size;
@@ -81,7 +90,8 @@ GpuReport probeGpuDevices() {
     }
     if (destroy) destroy(instance, nullptr);
     if (r.devices.empty())
-        r.message = "No Vulkan device: the Vulkan loader found no physical device. Hearth runs on the CPU.";
+        r.message =
+            "No Vulkan device: the Vulkan loader found no physical device. Hearth runs on the CPU.";
     return r;
 }
 

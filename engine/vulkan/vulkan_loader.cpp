@@ -20,8 +20,8 @@ static Loader openLoader() {
         l.error = "libvulkan.so.1 has no vkGetInstanceProcAddr";
         return l;
     }
-    l.createInstance = reinterpret_cast<PFN_vkCreateInstance>(
-        l.getInstanceProcAddr(nullptr, "vkCreateInstance"));
+    l.createInstance =
+        reinterpret_cast<PFN_vkCreateInstance>(l.getInstanceProcAddr(nullptr, "vkCreateInstance"));
     l.enumerateInstanceVersion = reinterpret_cast<PFN_vkEnumerateInstanceVersion>(
         l.getInstanceProcAddr(nullptr, "vkEnumerateInstanceVersion"));
     return l;

@@ -12,7 +12,7 @@ struct Loader {
     PFN_vkGetInstanceProcAddr getInstanceProcAddr = nullptr;
     PFN_vkCreateInstance createInstance = nullptr;
     PFN_vkEnumerateInstanceVersion enumerateInstanceVersion = nullptr;
-    std::string error;  // why loading failed
+    std::string error; // why loading failed
     bool ok() const { return getInstanceProcAddr != nullptr; }
 };
 

@@ -1,0 +1,107 @@
+#pragma once
+// The compute ops, recorded into the context's command stream in call order (each op sees the
+// results of the ones before it). Submit with ctx.stream().submitAndWait().
+//
+// Views address buffers in elements (F32 activations) or bytes (weights). Bindings larger than
+// the device's maxStorageBufferRange are split: weights by row ranges, others by windows.
+#include "engine/core/result.h"
+#include "engine/gguf/ggml_type.h"
+#include "engine/vulkan/vk_context.h"
+
+namespace hearth::vk {
+
+// True when the Vulkan kernels can decode weights of this type.
+bool supportsWeightType(GgmlType type);
+
+struct WeightView {
+    const Buffer* buffer = nullptr;
+    uint64_t offset = 0; // bytes to row 0
+    GgmlType type = GgmlType::F32;
+    uint32_t rows = 0;
+    uint32_t k = 0; // elements per row
+};
+
+// Rows of F32 values: element (r, c) is at offset + r * stride + c.
+struct RowsView {
+    const Buffer* buffer = nullptr;
+    uint64_t offset = 0; // elements
+    uint32_t stride = 0; // elements between rows
+};
+
+struct RopeParams {
+    uint32_t tokens = 0, heads = 0, headDim = 0, nRot = 0;
+    bool neox = false;
+    float freqBase = 10000.0f, freqScale = 1.0f;
+    uint32_t headStride = 0; // 0: headDim
+};
+
+struct AttentionParams {
+    uint32_t tokens = 0, heads = 0, kvHeads = 0, headDim = 0;
+    uint32_t pos0 = 0; // cache position of the first token (causal: token t sees [0, pos0+t])
+    float scale = 1.0f;
+    bool kvF16 = true; // cache element type; F16 also rounds q and P to F16 (as ggml)
+    // Cache layout in elements, channel c = kvHead * headDim + dim:
+    //   K(pos, c) = kOffset + pos * kPosStride + c
+    //   V(pos, c) = vOffset + pos * vPosStride + c * vChanStride
+    // Zero strides mean [pos][channel] with kvHeads * headDim channels.
+    uint32_t kPosStride = 0, vPosStride = 0, vChanStride = 0;
+};
+
+enum class BinaryOp : uint32_t { Add = 0, Mul = 1 };
+
+class Ops {
+public:
+    explicit Ops(Context& ctx);
+    // Subgroup reductions in the matrix kernels (default: when the device supports them).
+    void setUseSubgroups(bool on) { subgroups_ = on && ctx_.info().subgroupArithmetic; }
+    bool useSubgroups() const { return subgroups_; }
+
+    // y[c][r] (+)= sum_k W[r][k] * x[c][k] for c < cols (y row stride is y.stride).
+    Status mulMat(const WeightView& w, const RowsView& x, uint32_t cols, const RowsView& y,
+                  bool accumulate = false);
+    // y = x rounded to what `vecDotType` (Q8_0, Q8_1, Q8_K, F16, BF16; F32 copies) can hold,
+    // as ggml quantizes activations before a product with quantized weights.
+    Status roundActivations(GgmlType vecDotType, const RowsView& x, const RowsView& y,
+                            uint32_t rows, uint32_t n);
+    // out[i] = W[ids[idOffset + i]] for i < count (ids are int32 in `ids`).
+    Status getRows(const WeightView& table, const Buffer& ids, uint32_t idOffset, uint32_t count,
+                   const RowsView& out);
+    Status rmsNorm(const RowsView& x, const RowsView& y, uint32_t rows, uint32_t n, float eps);
+    Status layerNorm(const RowsView& x, const RowsView& y, uint32_t rows, uint32_t n, float eps);
+    // x and y are [token][head][dim] with token stride .stride; positions int32 per token.
+    Status rope(const RowsView& x, const RowsView& y, const Buffer& positions, uint32_t posOffset,
+                const RopeParams& p);
+    Status softmax(const RowsView& x, const RowsView& y, uint32_t rows, uint32_t n, float scale);
+    Status glu(const RowsView& gate, const RowsView& up, const RowsView& y, uint32_t rows,
+               uint32_t n, bool gelu);
+    // y = a op b, b broadcasting: b row (r % bRows), column (c % bCols).
+    Status binary(BinaryOp op, const RowsView& a, const RowsView& b, uint32_t bRows, uint32_t bCols,
+                  const RowsView& y, uint32_t rows, uint32_t n);
+    Status scale(const RowsView& a, const RowsView& y, uint32_t rows, uint32_t n, float s);
+    // Element copy with conversion; F16 sides need even n, offsets and strides.
+    Status copy(GgmlType srcType, const RowsView& x, GgmlType dstType, const RowsView& y,
+                uint32_t rows, uint32_t n);
+    // q [token][head][dim] (stride q.stride), caches as AttentionParams describes, out like q.
+    Status attention(const RowsView& q, const Buffer& kCache, uint64_t kOffset,
+                     const Buffer& vCache, uint64_t vOffset, const RowsView& out,
+                     const AttentionParams& p);
+
+private:
+    struct Bound {
+        BufferRange range;
+        uint64_t skew = 0; // bytes between range.offset and the first byte asked for
+    };
+    Result<Bound> window(const Buffer& b, uint64_t beginByte, uint64_t endByte) const;
+    Result<Bound> bindRows(const RowsView& v, uint32_t rows, uint32_t n) const;
+    Status rowKernel(const char* name, const RowsView& x, const RowsView& y, uint32_t rows,
+                     uint32_t n, float param);
+    Status binaryKernel(uint32_t op, float s, const RowsView& a, const RowsView& b, uint32_t bRows,
+                        uint32_t bCols, const RowsView& y, uint32_t rows, uint32_t n);
+    Result<const Pipeline*> pipeline(const std::string& name, uint32_t bindings);
+    void spread(uint64_t groups, uint32_t& gx, uint32_t& gy) const;
+
+    Context& ctx_;
+    bool subgroups_ = false;
+};
+
+} // namespace hearth::vk

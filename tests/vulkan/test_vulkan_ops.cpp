@@ -1,0 +1,528 @@
+// Every Vulkan kernel against a CPU reference on random inputs of many shapes (odd sizes, every
+// weight type), plus the bad-input paths. Tolerances are stated next to each comparison.
+// Runs on any Vulkan device (CI: Mesa lavapipe); skipped with the reason when there is none.
+#include "reference_dequant.h"
+#include "vk_test_util.h"
+
+#include "engine/cpu/fp16.h"
+#include "engine/vulkan/vk_instance.h"
+
+#include <memory>
+#include <random>
+
+using namespace hearth;
+using namespace hearth::vk;
+using namespace vktest;
+
+namespace {
+
+const GgmlType kWeightTypes[] = {GgmlType::F32,  GgmlType::F16,    GgmlType::BF16,  GgmlType::Q8_0,
+                                 GgmlType::Q4_0, GgmlType::Q4_1,   GgmlType::Q5_0,  GgmlType::Q5_1,
+                                 GgmlType::Q2_K, GgmlType::Q3_K,   GgmlType::Q4_K,  GgmlType::Q5_K,
+                                 GgmlType::Q6_K, GgmlType::IQ4_NL, GgmlType::IQ4_XS};
+
+std::vector<float> randomFloats(size_t n, std::mt19937& rng, float lo = -1, float hi = 1) {
+    std::uniform_real_distribution<float> d(lo, hi);
+    std::vector<float> v(n);
+    for (auto& x : v) x = d(rng);
+    return v;
+}
+
+RowsView view(const Buffer& b, uint32_t stride, uint64_t offset = 0) {
+    return RowsView{&b, offset, stride};
+}
+
+float roundHalf(float x) {
+    return cpu::halfToFloat(cpu::floatToHalf(x));
+}
+
+} // namespace
+
+class TestVulkanOps : public QObject {
+    Q_OBJECT
+    std::unique_ptr<Context> ctx_;
+    std::unique_ptr<Ops> ops_;
+    std::mt19937 rng_{1234};
+
+    Status run() { return ctx_->stream().submitAndWait(); }
+
+    // One product with every shape given; compares against the test's own dequantizer in double.
+    void checkMulMat(Ops& ops, GgmlType type, uint32_t rows, uint32_t k, uint32_t cols,
+                     uint32_t xStride, bool accumulate) {
+        const uint64_t rowBytes = *ggmlRowBytes(type, k);
+        const uint64_t wOffset = 4 * (rng_() % 8); // weights need not start at binding 0
+        std::vector<uint8_t> w = randomRows(type, rows, k, rng_);
+        std::vector<uint8_t> padded(wOffset, 0xAB);
+        padded.insert(padded.end(), w.begin(), w.end());
+        const std::vector<float> x = randomFloats(size_t(cols) * xStride, rng_);
+        const uint32_t yStride = rows + 3;
+        std::vector<float> y0 = randomFloats(size_t(cols) * yStride, rng_);
+        Buffer wb = upload(*ctx_, padded), xb = upload(*ctx_, x), yb = upload(*ctx_, y0);
+        auto s = ops.mulMat(WeightView{&wb, wOffset, type, rows, k}, view(xb, xStride), cols,
+                            view(yb, yStride), accumulate);
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().c_str());
+        s = run();
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().c_str());
+        const auto y = download(*ctx_, yb, y0.size());
+        std::vector<float> wf(size_t(rows) * k);
+        for (uint32_t r = 0; r < rows; ++r)
+            referenceDequantize(type, w.data() + r * rowBytes, wf.data() + size_t(r) * k, k);
+        Check c;
+        for (uint32_t col = 0; col < cols; ++col) {
+            for (uint32_t r = 0; r < rows; ++r) {
+                double sum = 0, mag = 0;
+                for (uint32_t i = 0; i < k; ++i) {
+                    const double p = double(wf[size_t(r) * k + i]) * x[size_t(col) * xStride + i];
+                    sum += p;
+                    mag += std::fabs(p);
+                }
+                const size_t yi = size_t(col) * yStride + r;
+                if (accumulate) sum += y0[yi];
+                // F32 accumulation over k terms: 2e-6 of the magnitude sum, plus a floor.
+                c.add(yi, y[yi], sum, 1e-6 + 2e-6 * (mag + std::fabs(y0[yi])));
+            }
+            // Padding between columns stays untouched.
+            for (uint32_t r = rows; r < yStride; ++r) {
+                const size_t yi = size_t(col) * yStride + r;
+                c.add(yi, y[yi], y0[yi], 1e-30);
+            }
+        }
+        QVERIFY2(c.worst <= 1.0, qPrintable(QStringLiteral("%1 rows=%2 k=%3 cols=%4: %5")
+                                                .arg(QString::fromLatin1(ggmlTypeName(type).data()))
+                                                .arg(rows)
+                                                .arg(k)
+                                                .arg(cols)
+                                                .arg(c.describe())));
+    }
+
+private slots:
+    void initTestCase() {
+        auto c = Context::create();
+        if (!c)
+            QSKIP(qPrintable(QStringLiteral("no Vulkan device: ") +
+                             QString::fromStdString(c.error())));
+        ctx_ = std::move(*c);
+        ops_ = std::make_unique<Ops>(*ctx_);
+        qInfo("Vulkan device: %s (%s), subgroup size %u, arithmetic %d, max binding %llu MiB, "
+              "validation %d",
+              ctx_->info().name.c_str(), ctx_->info().type.c_str(), ctx_->info().subgroupSize,
+              int(ctx_->info().subgroupArithmetic),
+              static_cast<unsigned long long>(ctx_->info().maxStorageBufferRange >> 20),
+              int(ctx_->validationEnabled()));
+    }
+
+    void cleanupTestCase() {
+        ops_.reset();
+        ctx_.reset();
+        // With HEARTH_VULKAN_VALIDATION=1 the Khronos layer reports every API misuse here.
+        QCOMPARE(vk::validationErrorCount(), uint64_t(0));
+    }
+
+    void mulMatEveryType_data() {
+        QTest::addColumn<int>("type");
+        for (GgmlType t : kWeightTypes)
+            QTest::newRow(ggmlTypeName(t).data()) << static_cast<int>(t);
+    }
+    void mulMatEveryType() {
+        QFETCH(int, type);
+        const auto t = static_cast<GgmlType>(type);
+        const uint32_t block = ggmlTypeInfo(t).blockSize;
+        struct Shape {
+            uint32_t rows, k, cols;
+        };
+        std::vector<Shape> shapes;
+        if (block == 1)
+            shapes = {{1, 1, 1}, {7, 33, 1}, {17, 100, 3}, {64, 255, 9}, {5, 1024, 17}};
+        else if (block == 32)
+            shapes = {{1, 32, 1}, {13, 96, 1}, {33, 224, 5}, {64, 1056, 8}, {3, 2048, 11}};
+        else
+            shapes = {{1, 256, 1}, {11, 512, 2}, {37, 768, 9}, {4, 2816, 1}};
+        for (bool sg : {true, false}) {
+            Ops ops(*ctx_);
+            ops.setUseSubgroups(sg);
+            if (sg && !ops.useSubgroups()) continue; // device without subgroup arithmetic
+            for (const Shape& s : shapes) {
+                checkMulMat(ops, t, s.rows, s.k, s.cols, s.k, false);
+                if (QTest::currentTestFailed()) return;
+            }
+            // Strided columns and accumulation into existing values.
+            checkMulMat(ops, t, 9, shapes.back().k, 3, shapes.back().k + 5, true);
+        }
+    }
+
+    // Weights bigger than one binding are split by row ranges (here with a 1 MiB cap so the
+    // test stays small; real devices hit this at maxStorageBufferRange, 128 MiB on lavapipe).
+    void mulMatSplitsLargeBindings() {
+        ContextOptions o;
+        o.maxBindingBytes = 1 << 20;
+        auto small = Context::create(o);
+        QVERIFY2(small.ok(), small.ok() ? "" : small.error().c_str());
+        std::swap(ctx_, *small);
+        Ops ops(*ctx_);
+        QCOMPARE(ctx_->info().maxStorageBufferRange, uint64_t(1) << 20);
+        // Q4_K 3000 x 1024: 1.65 MiB of weights -> two bindings; F32 700 x 1000: 2.8 MiB.
+        checkMulMat(ops, GgmlType::Q4_K, 3000, 1024, 2, 1024, false);
+        checkMulMat(ops, GgmlType::F32, 700, 1000, 1, 1000, false);
+        // An activation view over the cap is a clear error, not a crash.
+        Buffer big = zeros(*ctx_, 600000), w = zeros(*ctx_, 600000), y = zeros(*ctx_, 8);
+        auto s = ops.mulMat(WeightView{&w, 0, GgmlType::F32, 1, 300000}, view(big, 300000), 2,
+                            view(y, 1));
+        QVERIFY(!s.ok());
+        QVERIFY2(QString::fromStdString(s.error()).contains(QLatin1String("range")),
+                 s.error().c_str());
+        std::swap(ctx_, *small);
+    }
+
+    void getRowsEveryType_data() { mulMatEveryType_data(); }
+    void getRowsEveryType() {
+        QFETCH(int, type);
+        const auto t = static_cast<GgmlType>(type);
+        const uint32_t block = ggmlTypeInfo(t).blockSize;
+        const uint32_t k = block == 1 ? 77 : block * 3, rows = 41;
+        const auto table = randomRows(t, rows, k, rng_);
+        const std::vector<int32_t> ids = {0, 40, 7, 7, 13, 39, 1};
+        Buffer tb = upload(*ctx_, table), ib = upload(*ctx_, ids);
+        const uint32_t outStride = k + 1;
+        Buffer ob = zeros(*ctx_, ids.size() * outStride);
+        auto s =
+            ops_->getRows(WeightView{&tb, 0, t, rows, k}, ib, 0, ids.size(), view(ob, outStride));
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().c_str());
+        QVERIFY(run().ok());
+        const auto out = download(*ctx_, ob, ids.size() * outStride);
+        const uint64_t rowBytes = *ggmlRowBytes(t, k);
+        std::vector<float> want(k);
+        for (size_t i = 0; i < ids.size(); ++i) {
+            referenceDequantize(t, table.data() + ids[i] * rowBytes, want.data(), k);
+            for (uint32_t j = 0; j < k; ++j) // decoding is exact up to float rounding
+                QVERIFY2(std::fabs(out[i * outStride + j] - want[j]) <=
+                             1e-6f * std::fabs(want[j]) + 1e-30f,
+                         qPrintable(QStringLiteral("id %1 element %2").arg(ids[i]).arg(j)));
+        }
+    }
+
+    void norms() {
+        for (uint32_t n : {1u, 7u, 64u, 100u, 4097u}) {
+            const uint32_t rows = 5, stride = n + 2;
+            const auto x = randomFloats(rows * stride, rng_, -3, 3);
+            Buffer xb = upload(*ctx_, x), rb = zeros(*ctx_, rows * n), lb = zeros(*ctx_, rows * n);
+            QVERIFY(ops_->rmsNorm(view(xb, stride), view(rb, n), rows, n, 1e-5f).ok());
+            QVERIFY(ops_->layerNorm(view(xb, stride), view(lb, n), rows, n, 1e-5f).ok());
+            QVERIFY(run().ok());
+            const auto r = download(*ctx_, rb, rows * n), l = download(*ctx_, lb, rows * n);
+            Check cr, cl;
+            for (uint32_t i = 0; i < rows; ++i) {
+                double ss = 0, sum = 0;
+                for (uint32_t j = 0; j < n; ++j) {
+                    ss += double(x[i * stride + j]) * x[i * stride + j];
+                    sum += x[i * stride + j];
+                }
+                const double mean = sum / n, var = ss / n - mean * mean;
+                for (uint32_t j = 0; j < n; ++j) {
+                    const double v = x[i * stride + j];
+                    // Relative 1e-5 (float sums of n squares), absolute 1e-5.
+                    const double wr = v / std::sqrt(ss / n + 1e-5);
+                    const double wl = (v - mean) / std::sqrt(std::max(var, 0.0) + 1e-5);
+                    cr.add(i * n + j, r[i * n + j], wr, 1e-5 + 1e-5 * std::fabs(wr));
+                    cl.add(i * n + j, l[i * n + j], wl, 1e-4 + 1e-4 * std::fabs(wl));
+                }
+            }
+            QVERIFY2(cr.worst <= 1, qPrintable(QStringLiteral("rms n=%1 ").arg(n) + cr.describe()));
+            QVERIFY2(cl.worst <= 1,
+                     qPrintable(QStringLiteral("layer n=%1 ").arg(n) + cl.describe()));
+        }
+    }
+
+    void softmaxRows() {
+        for (uint32_t n : {1u, 5u, 64u, 129u, 32000u}) {
+            const uint32_t rows = 3;
+            const auto x = randomFloats(rows * n, rng_, -20, 20);
+            Buffer xb = upload(*ctx_, x), yb = zeros(*ctx_, rows * n);
+            QVERIFY(ops_->softmax(view(xb, n), view(yb, n), rows, n, 0.5f).ok());
+            QVERIFY(run().ok());
+            const auto y = download(*ctx_, yb, rows * n);
+            Check c;
+            for (uint32_t i = 0; i < rows; ++i) {
+                double m = -1e30, sum = 0;
+                for (uint32_t j = 0; j < n; ++j) m = std::max(m, 0.5 * x[i * n + j]);
+                for (uint32_t j = 0; j < n; ++j) sum += std::exp(0.5 * x[i * n + j] - m);
+                for (uint32_t j = 0; j < n; ++j) {
+                    const double want = std::exp(0.5 * x[i * n + j] - m) / sum;
+                    c.add(i * n + j, y[i * n + j], want, 1e-7 + 1e-5 * want);
+                }
+            }
+            QVERIFY2(c.worst <= 1, qPrintable(QStringLiteral("n=%1 ").arg(n) + c.describe()));
+        }
+    }
+
+    void ropeBothStyles() {
+        for (bool neox : {false, true}) {
+            RopeParams p;
+            p.tokens = 6;
+            p.heads = 3;
+            p.headDim = 64;
+            p.nRot = neox ? 32 : 64; // partial rotation too
+            p.neox = neox;
+            p.freqBase = 10000.0f;
+            p.freqScale = 0.5f;
+            const uint32_t stride = p.heads * p.headDim + 4;
+            const auto x = randomFloats(p.tokens * stride, rng_);
+            const std::vector<int32_t> pos = {0, 1, 2, 17, 300, 511};
+            Buffer xb = upload(*ctx_, x), pb = upload(*ctx_, pos);
+            QVERIFY(ops_->rope(view(xb, stride), view(xb, stride), pb, 0, p).ok()); // in place
+            QVERIFY(run().ok());
+            const auto y = download(*ctx_, xb, x.size());
+            Check c;
+            for (uint32_t t = 0; t < p.tokens; ++t)
+                for (uint32_t h = 0; h < p.heads; ++h) {
+                    const size_t b = t * stride + h * p.headDim;
+                    std::vector<double> want(x.begin() + b, x.begin() + b + p.headDim);
+                    for (uint32_t i = 0; i < p.nRot / 2; ++i) {
+                        const double theta =
+                            pos[t] * p.freqScale * std::pow(double(p.freqBase), -2.0 * i / p.nRot);
+                        const uint32_t a = neox ? i : 2 * i, bb = neox ? i + p.nRot / 2 : 2 * i + 1;
+                        const double x0 = x[b + a], x1 = x[b + bb];
+                        want[a] = x0 * std::cos(theta) - x1 * std::sin(theta);
+                        want[bb] = x0 * std::sin(theta) + x1 * std::cos(theta);
+                    }
+                    // Angles up to ~150 rad in float: 5e-4 absolute.
+                    for (uint32_t d = 0; d < p.headDim; ++d) c.add(b + d, y[b + d], want[d], 5e-4);
+                }
+            QVERIFY2(c.worst <= 1, qPrintable(c.describe()));
+        }
+    }
+
+    void gluAndElementwise() {
+        const uint32_t rows = 4, n = 1001;
+        const auto g = randomFloats(rows * n, rng_, -6, 6), u = randomFloats(rows * n, rng_);
+        const auto bias = randomFloats(n, rng_);
+        Buffer gb = upload(*ctx_, g), ub = upload(*ctx_, u), bb = upload(*ctx_, bias);
+        Buffer sw = zeros(*ctx_, rows * n), ge = zeros(*ctx_, rows * n),
+               ad = zeros(*ctx_, rows * n), mu = zeros(*ctx_, rows * n),
+               sc = zeros(*ctx_, rows * n);
+        QVERIFY(ops_->glu(view(gb, n), view(ub, n), view(sw, n), rows, n, false).ok());
+        QVERIFY(ops_->glu(view(gb, n), view(ub, n), view(ge, n), rows, n, true).ok());
+        QVERIFY(
+            ops_->binary(BinaryOp::Add, view(gb, n), view(bb, n), 1, n, view(ad, n), rows, n).ok());
+        QVERIFY(ops_->binary(BinaryOp::Mul, view(gb, n), view(ub, n), rows, n, view(mu, n), rows, n)
+                    .ok());
+        QVERIFY(ops_->scale(view(gb, n), view(sc, n), rows, n, -0.25f).ok());
+        QVERIFY(run().ok());
+        const auto s1 = download(*ctx_, sw, rows * n), s2 = download(*ctx_, ge, rows * n),
+                   s3 = download(*ctx_, ad, rows * n), s4 = download(*ctx_, mu, rows * n),
+                   s5 = download(*ctx_, sc, rows * n);
+        Check c;
+        for (uint32_t i = 0; i < rows * n; ++i) {
+            const double gv = g[i], uv = u[i];
+            const double silu = gv / (1 + std::exp(-gv)) * uv;
+            const double gelu =
+                0.5 * gv * (1 + std::tanh(0.7978845608028654 * (gv + 0.044715 * gv * gv * gv))) *
+                uv;
+            c.add(i, s1[i], silu, 1e-6 + 1e-5 * std::fabs(silu));
+            c.add(i, s2[i], gelu, 1e-6 + 1e-5 * std::fabs(gelu));
+            c.add(i, s3[i], gv + bias[i % n], 1e-6);
+            c.add(i, s4[i], gv * uv, 1e-6);
+            c.add(i, s5[i], gv * -0.25, 1e-7);
+        }
+        QVERIFY2(c.worst <= 1, qPrintable(c.describe()));
+    }
+
+    void copyConvert() {
+        const uint32_t rows = 3, n = 132;
+        const auto x = randomFloats(rows * n, rng_, -70000, 70000); // includes F16 overflow
+        Buffer xb = upload(*ctx_, x), hb = zeros(*ctx_, rows * n), back = zeros(*ctx_, rows * n),
+               same = zeros(*ctx_, rows * n);
+        QVERIFY(
+            ops_->copy(GgmlType::F32, view(xb, n), GgmlType::F16, view(hb, n / 2 + 2), rows, n / 2)
+                .ok());
+        QVERIFY(ops_->copy(GgmlType::F16, view(hb, n / 2 + 2), GgmlType::F32, view(back, n), rows,
+                           n / 2)
+                    .ok());
+        QVERIFY(ops_->copy(GgmlType::F32, view(xb, n, 1), GgmlType::F32, view(same, n), rows, n - 1)
+                    .ok());
+        QVERIFY(run().ok());
+        const auto b = download(*ctx_, back, rows * n), s = download(*ctx_, same, rows * n);
+        for (uint32_t r = 0; r < rows; ++r)
+            for (uint32_t j = 0; j < n / 2; ++j) {
+                const float want =
+                    roundHalf(x[r * n + j]); // round to nearest even, inf on overflow
+                QVERIFY2(b[r * n + j] == want || (std::isinf(want) && b[r * n + j] == want),
+                         qPrintable(QStringLiteral("%1 -> %2, want %3")
+                                        .arg(x[r * n + j])
+                                        .arg(b[r * n + j])
+                                        .arg(want)));
+            }
+        for (uint32_t r = 0; r < rows; ++r)
+            for (uint32_t j = 0; j + 1 < n; ++j) QCOMPARE(s[r * n + j], x[r * n + 1 + j]);
+        // Odd F16 rows are refused with a reason.
+        auto bad = ops_->copy(GgmlType::F32, view(xb, n), GgmlType::F16, view(hb, n), 1, 7);
+        QVERIFY(!bad.ok());
+    }
+
+    void roundActivations() {
+        const uint32_t rows = 2, n = 512;
+        auto x = randomFloats(rows * n, rng_, -4, 4);
+        for (uint32_t i = 0; i < 32; ++i) x[32 + i] = 0; // an all-zero block
+        Buffer xb = upload(*ctx_, x);
+        for (GgmlType t : {GgmlType::Q8_0, GgmlType::Q8_K, GgmlType::F16, GgmlType::BF16}) {
+            Buffer yb = zeros(*ctx_, rows * n);
+            QVERIFY(ops_->roundActivations(t, view(xb, n), view(yb, n), rows, n).ok());
+            QVERIFY(run().ok());
+            const auto y = download(*ctx_, yb, rows * n);
+            // Reference: ggml's quantize_row_*_ref then dequantize.
+            const uint32_t bs = t == GgmlType::Q8_0 ? 32 : t == GgmlType::Q8_K ? 256 : 1;
+            for (uint32_t b0 = 0; b0 < rows * n; b0 += bs) {
+                float amax = 0, maxv = 0;
+                for (uint32_t i = b0; i < b0 + bs; ++i)
+                    if (std::fabs(x[i]) > amax) amax = std::fabs(x[i]), maxv = x[i];
+                for (uint32_t i = b0; i < b0 + bs; ++i) {
+                    float want;
+                    if (t == GgmlType::Q8_0) {
+                        const float d = amax / 127, id = d ? 1 / d : 0;
+                        want = std::round(x[i] * id) * roundHalf(d);
+                    } else if (t == GgmlType::Q8_K) {
+                        const float is = amax ? -127.f / maxv : 0;
+                        want = amax ? std::min(127.f, std::nearbyint(is * x[i])) * (1 / is) : 0;
+                    } else if (t == GgmlType::F16) {
+                        want = roundHalf(x[i]);
+                    } else {
+                        uint32_t u;
+                        std::memcpy(&u, &x[i], 4);
+                        u = ((u + (0x7FFF + ((u >> 16) & 1))) >> 16) << 16;
+                        std::memcpy(&want, &u, 4);
+                    }
+                    // Same integer codes; the product may differ by float rounding only.
+                    QVERIFY2(std::fabs(y[i] - want) <= 1e-6f * std::fabs(want),
+                             qPrintable(QStringLiteral("%1 [%2]: %3 vs %4")
+                                            .arg(QString::fromLatin1(ggmlTypeName(t).data()))
+                                            .arg(i)
+                                            .arg(y[i])
+                                            .arg(want)));
+                }
+            }
+        }
+    }
+
+    void attention_data() {
+        QTest::addColumn<bool>("f16");
+        QTest::addColumn<bool>("transposedV");
+        QTest::addColumn<int>("pos0");
+        QTest::addColumn<int>("tokens");
+        QTest::newRow("f32 prompt") << false << false << 0 << 7;
+        QTest::newRow("f32 decode long") << false << true << 150 << 1;
+        QTest::newRow("f16 prompt vT") << true << true << 0 << 9;
+        QTest::newRow("f16 continue") << true << false << 65 << 3;
+    }
+    void attention() {
+        QFETCH(bool, f16);
+        QFETCH(bool, transposedV);
+        QFETCH(int, pos0);
+        QFETCH(int, tokens);
+        AttentionParams p;
+        p.tokens = tokens;
+        p.heads = 6;
+        p.kvHeads = 2; // grouped-query
+        p.headDim = 80;
+        p.pos0 = pos0;
+        p.scale = 1.0f / std::sqrt(80.0f);
+        p.kvF16 = f16;
+        const uint32_t kvDim = p.kvHeads * p.headDim, ctxLen = 256, keys = pos0 + tokens;
+        const uint32_t qStride = p.heads * p.headDim + 2;
+        const auto q = randomFloats(tokens * qStride, rng_, -2, 2);
+        auto kf = randomFloats(ctxLen * kvDim, rng_, -2, 2),
+             vf = randomFloats(ctxLen * kvDim, rng_);
+        if (f16)
+            for (auto* v : {&kf, &vf})
+                for (auto& e : *v) e = roundHalf(e);
+        // Device caches: K [pos][c]; V either [pos][c] or transposed [c][ctxLen].
+        auto pack = [&](const std::vector<float>& src, bool transpose) {
+            std::vector<float> t(src.size());
+            for (uint32_t pos = 0; pos < ctxLen; ++pos)
+                for (uint32_t c = 0; c < kvDim; ++c)
+                    t[transpose ? c * ctxLen + pos : pos * kvDim + c] = src[pos * kvDim + c];
+            std::vector<uint8_t> bytes;
+            if (!f16) {
+                bytes.resize(t.size() * 4);
+                std::memcpy(bytes.data(), t.data(), bytes.size());
+            } else {
+                bytes.resize(t.size() * 2);
+                for (size_t i = 0; i < t.size(); ++i) {
+                    const uint16_t hv = cpu::floatToHalf(t[i]);
+                    std::memcpy(&bytes[2 * i], &hv, 2);
+                }
+            }
+            return bytes;
+        };
+        Buffer qb = upload(*ctx_, q), kb = upload(*ctx_, pack(kf, false)),
+               vb = upload(*ctx_, pack(vf, transposedV)), ob = zeros(*ctx_, tokens * qStride);
+        if (transposedV) {
+            p.vPosStride = 1;
+            p.vChanStride = ctxLen;
+        }
+        auto s = ops_->attention(view(qb, qStride), kb, 0, vb, 0, view(ob, qStride), p);
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().c_str());
+        QVERIFY(run().ok());
+        const auto o = download(*ctx_, ob, tokens * qStride);
+        Check c;
+        for (int t = 0; t < tokens; ++t)
+            for (uint32_t h = 0; h < p.heads; ++h) {
+                const uint32_t kvh = h / (p.heads / p.kvHeads);
+                const uint32_t n = pos0 + t + 1;
+                std::vector<double> sc(n);
+                double m = -1e300;
+                for (uint32_t j = 0; j < n; ++j) {
+                    double d = 0;
+                    for (uint32_t i = 0; i < p.headDim; ++i) {
+                        const float qv = q[t * qStride + h * p.headDim + i];
+                        d += double(f16 ? roundHalf(qv) : qv) * kf[j * kvDim + kvh * p.headDim + i];
+                    }
+                    sc[j] = d * p.scale;
+                    m = std::max(m, sc[j]);
+                }
+                double sum = 0;
+                for (auto& e : sc) sum += (e = std::exp(e - m));
+                for (uint32_t i = 0; i < p.headDim; ++i) {
+                    double acc = 0;
+                    for (uint32_t j = 0; j < n; ++j)
+                        acc += sc[j] * vf[j * kvDim + kvh * p.headDim + i];
+                    const double want = acc / sum;
+                    // F32: 1e-4; F16 rounds probabilities to F16 (rel. 5e-4 each): 3e-3.
+                    c.add(t * qStride + h * p.headDim + i, o[t * qStride + h * p.headDim + i], want,
+                          f16 ? 3e-3 : 1e-4);
+                }
+            }
+        (void)keys;
+        QVERIFY2(c.worst <= 1, qPrintable(c.describe()));
+    }
+
+    void badInputIsAClearError() {
+        Buffer b = zeros(*ctx_, 1024), y = zeros(*ctx_, 64);
+        // A type without Vulkan kernels.
+        auto s =
+            ops_->mulMat(WeightView{&b, 0, GgmlType::IQ2_XXS, 1, 256}, view(b, 256), 1, view(y, 1));
+        QVERIFY(!s.ok());
+        QVERIFY(QString::fromStdString(s.error()).contains(QLatin1String("iq2_xxs")));
+        // Row length that is not a whole number of blocks.
+        s = ops_->mulMat(WeightView{&b, 0, GgmlType::Q4_0, 1, 33}, view(b, 33), 1, view(y, 1));
+        QVERIFY(!s.ok());
+        // Views past the end of their buffer.
+        s = ops_->mulMat(WeightView{&b, 0, GgmlType::F32, 8, 1000}, view(b, 1000), 1, view(y, 1));
+        QVERIFY(!s.ok());
+        s = ops_->rmsNorm(view(b, 2000), view(b, 2000), 2, 2000, 1e-5f);
+        QVERIFY(!s.ok());
+        // Attention shapes the kernel cannot run.
+        AttentionParams p;
+        p.tokens = 1;
+        p.heads = 3;
+        p.kvHeads = 2;
+        p.headDim = 16;
+        QVERIFY(!ops_->attention(view(b, 48), b, 0, b, 0, view(y, 48), p).ok());
+        p.kvHeads = 1;
+        p.headDim = 512;
+        QVERIFY(!ops_->attention(view(b, 48), b, 0, b, 0, view(y, 48), p).ok());
+        // Nothing bad was queued: the stream still runs.
+        QVERIFY(run().ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVulkanOps)
+#include "test_vulkan_ops.moc"
