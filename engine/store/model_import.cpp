@@ -1,0 +1,209 @@
+// ModelStore::importGguf: a loose .gguf becomes a store model Ollama can also run: the file
+// becomes a content-addressed blob (hard link when possible, else a copy), a config blob
+// describes it, and a manifest names it.
+#include "engine/gguf/gguf_file.h"
+#include "engine/store/atomic_file.h"
+#include "engine/store/model_store.h"
+#include "engine/store/store_fs.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utime.h>
+#include <vector>
+
+namespace hearth {
+namespace {
+
+using storefs::join;
+
+// "My Model-Q4_K_M.gguf" -> "My-Model-Q4_K_M": only characters Ollama allows in a model part.
+std::string modelNameFromFile(const std::string& path) {
+    std::string stem = path.substr(path.find_last_of('/') + 1);
+    if (storefs::endsWithNoCase(stem, ".gguf")) stem.resize(stem.size() - 5);
+    std::string out;
+    for (char c : stem) {
+        const bool ok =
+            std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+        out += ok ? c : '-';
+    }
+    while (!out.empty() && !(std::isalnum(static_cast<unsigned char>(out[0])) || out[0] == '_'))
+        out.erase(out.begin());
+    if (out.size() > 80) out.resize(80);
+    return out.empty() ? "model" : out;
+}
+
+// Copies src into a new temp file in dir; returns the temp path.
+Result<std::string> copyToTemp(const std::string& src, const std::string& dir, uint64_t total,
+                               const ProgressFn& progress) {
+    std::string tmp = join(dir, ".import.tmp-XXXXXX");
+    const int out = ::mkstemp(tmp.data());
+    if (out < 0) return makeError("cannot write in " + dir + ": " + std::strerror(errno));
+    const int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+        const int e = errno;
+        ::close(out);
+        ::unlink(tmp.c_str());
+        return makeError("cannot open " + src + ": " + std::strerror(e));
+    }
+    std::vector<char> buf(4 << 20);
+    uint64_t done = 0;
+    std::string error;
+    while (error.empty()) {
+        const ssize_t n = ::read(in, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            error = "cannot read " + src + ": " + std::strerror(errno);
+            break;
+        }
+        if (n == 0) break;
+        for (ssize_t w = 0; w < n && error.empty();) {
+            const ssize_t k = ::write(out, buf.data() + w, static_cast<size_t>(n - w));
+            if (k < 0 && errno == EINTR) continue;
+            if (k <= 0)
+                error = "cannot write " + tmp + ": " + std::strerror(errno);
+            else
+                w += k;
+        }
+        done += static_cast<uint64_t>(n);
+        if (error.empty() && progress && !progress(done, total)) error = "import cancelled";
+    }
+    ::close(in);
+    if (error.empty() && ::fsync(out) != 0)
+        error = "cannot sync " + tmp + ": " + std::strerror(errno);
+    ::fchmod(out, 0644);
+    ::close(out);
+    if (!error.empty()) {
+        ::unlink(tmp.c_str());
+        return makeError(error);
+    }
+    return tmp;
+}
+
+} // namespace
+
+Result<std::string> ModelStore::putBlob(std::string_view bytes) {
+    const std::string digest = "sha256:" + sha256Hex(bytes);
+    const std::string path = blobPath(digest);
+    if (auto fi = storefs::stat(path); fi && fi->size == bytes.size()) return digest;
+    if (auto st = writeFileAtomic(path, bytes); !st) return std::move(st).takeError();
+    return digest;
+}
+
+Result<ModelName> ModelStore::importGguf(const std::string& file, const ImportOptions& options,
+                                         const ProgressFn& progress) {
+    // The file must be a GGUF we can read; its summary fills the config blob.
+    auto gguf = GgufFile::open(file);
+    if (!gguf) return makeError("cannot import " + file + ": " + gguf.error());
+    const ModelSummary summary = summarizeModel(**gguf);
+    const uint64_t fileSize = (*gguf)->fileSize();
+    gguf.value().reset();
+
+    auto name = ModelName::parse(options.name ? *options.name : modelNameFromFile(file));
+    if (!name) return std::move(name).takeError();
+    if (auto st = checkWritable(); !st) return std::move(st).takeError();
+    const std::string blobs = join(root_, "blobs");
+    if (auto st = makeDirectories(blobs); !st) return makeError("model store: " + st.error());
+    if (::access(blobs.c_str(), W_OK) != 0)
+        return makeError("the model store " + root_ + " is read-only (" + std::strerror(errno) +
+                         ")");
+
+    // Hash (first half of the progress), then link or copy (second half).
+    auto half = [&](uint64_t offset) -> ProgressFn {
+        if (!progress) return {};
+        return [&progress, offset, fileSize](uint64_t done, uint64_t) {
+            return progress(offset + done, 2 * fileSize);
+        };
+    };
+    auto hex = sha256File(file, half(0));
+    if (!hex) return std::move(hex).takeError();
+    const std::string digest = "sha256:" + *hex;
+    const std::string blob = blobPath(digest);
+    if (auto fi = storefs::stat(blob); fi && fi->size == fileSize) {
+        ::utime(blob.c_str(), nullptr); // like Ollama: an existing layer is reused, mtime bumped
+    } else {
+        std::string tmp = join(blobs, ".import.tmp-XXXXXX");
+        bool linked = false;
+        if (options.allowHardLink) {
+            // mkstemp reserves a unique name; link() needs it free, so drop it first.
+            const int fd = ::mkstemp(tmp.data());
+            if (fd >= 0) {
+                ::close(fd);
+                ::unlink(tmp.c_str());
+                linked = ::link(file.c_str(), tmp.c_str()) == 0;
+            }
+        }
+        if (!linked) {
+            auto copied = copyToTemp(file, blobs, fileSize, half(fileSize));
+            if (!copied) return std::move(copied).takeError();
+            tmp = *copied;
+        }
+        if (::rename(tmp.c_str(), blob.c_str()) != 0) {
+            const int e = errno;
+            ::unlink(tmp.c_str());
+            return makeError("cannot move the blob into " + blobs + ": " + std::strerror(e));
+        }
+        syncDirectory(blobs);
+    }
+    if (progress) progress(2 * fileSize, 2 * fileSize);
+
+    Manifest m;
+    ManifestLayer model;
+    model.mediaType = std::string(media::kModel);
+    model.digest = digest;
+    model.size = fileSize;
+    m.layers.push_back(model);
+    auto addText = [&](std::string_view type, const std::optional<std::string>& text) -> Status {
+        if (!text) return {};
+        auto d = putBlob(*text);
+        if (!d) return std::move(d).takeError();
+        ManifestLayer l;
+        l.mediaType = std::string(type);
+        l.digest = *d;
+        l.size = text->size();
+        m.layers.push_back(l);
+        return {};
+    };
+    if (auto st = addText(media::kTemplate, options.templateText); !st)
+        return std::move(st).takeError();
+    if (auto st = addText(media::kSystem, options.systemText); !st)
+        return std::move(st).takeError();
+    if (auto st = addText(media::kParams, options.paramsJson); !st)
+        return std::move(st).takeError();
+    if (auto st = addText(media::kLicense, options.license); !st) return std::move(st).takeError();
+
+    // Config blob in the field order of Ollama's ConfigV2, rootfs included for older readers.
+    Json config = Json::object();
+    config.set("model_format", "gguf");
+    config.set("model_family", summary.architecture);
+    Json families = Json::array();
+    if (!summary.architecture.empty()) families.push(summary.architecture);
+    config.set("model_families", std::move(families));
+    config.set("model_type", formatParameterCount(summary.parameterCount));
+    config.set("file_type", summary.fileTypeName);
+    config.set("architecture", "amd64");
+    config.set("os", "linux");
+    Json rootfs = Json::object();
+    rootfs.set("type", "layers");
+    Json diffIds = Json::array();
+    for (const ManifestLayer& l : m.layers) diffIds.push(l.digest);
+    rootfs.set("diff_ids", std::move(diffIds));
+    config.set("rootfs", std::move(rootfs));
+    const std::string configText = config.dump();
+    auto configDigest = putBlob(configText);
+    if (!configDigest) return std::move(configDigest).takeError();
+    m.config.mediaType = std::string(media::kConfig);
+    m.config.digest = *configDigest;
+    m.config.size = configText.size();
+
+    // The manifest last: it only ever points at blobs that are already in place.
+    const std::string path = manifestPath(*name);
+    if (auto st = makeDirectories(path.substr(0, path.find_last_of('/'))); !st)
+        return makeError("model store: " + st.error());
+    if (auto st = writeFileAtomic(path, m.serialize()); !st) return std::move(st).takeError();
+    return *name;
+}
+
+} // namespace hearth
