@@ -164,7 +164,8 @@ ModelSummary summarizeModel(const GgufFile& f) {
             if (i) s.typeMix += ", ";
             s.typeMix += std::to_string(s.tensorTypes[i].second);
             if (i == 0) s.typeMix += s.tensorTypes[i].second == 1 ? " tensor" : " tensors";
-            s.typeMix += " " + upper(ggmlTypeName(s.tensorTypes[i].first));
+            s.typeMix += ' ';
+            s.typeMix += upper(ggmlTypeName(s.tensorTypes[i].first));
         }
     }
 
