@@ -1,7 +1,8 @@
 // hearth: the desktop application.
+#include "app/ui/app_setup.h"
+
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
-#include <QQuickStyle>
 #include <QtQml/qqmlextensionplugin.h>
 
 Q_IMPORT_QML_PLUGIN(Hearth_AppPlugin)
@@ -9,15 +10,14 @@ Q_IMPORT_QML_PLUGIN(Hearth_UiPlugin)
 
 int main(int argc, char** argv) {
     QGuiApplication app(argc, argv);
-    QGuiApplication::setApplicationName(QStringLiteral("hearth"));
-    QGuiApplication::setApplicationDisplayName(QStringLiteral("Hearth"));
-    QGuiApplication::setOrganizationName(QStringLiteral("Hearth"));
-    if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE")) QQuickStyle::setStyle(QStringLiteral("Basic"));
+    hearth::configureApplication();
 
     QQmlApplicationEngine engine;
-    QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
-                     [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
-    engine.load(QUrl(QStringLiteral("qrc:/Hearth/Ui/Main.qml")));
+    hearth::configureEngine(engine);
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreationFailed, &app,
+        [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+    engine.load(hearth::mainQmlUrl());
     if (engine.rootObjects().isEmpty()) return 1;
     return app.exec();
 }

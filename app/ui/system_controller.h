@@ -19,6 +19,7 @@ class SystemController : public QObject {
     Q_PROPERTY(QString ramAvailable READ ramAvailable NOTIFY changed)
     Q_PROPERTY(double ramAvailableFraction READ ramAvailableFraction NOTIFY changed)
     Q_PROPERTY(QStringList gpuDevices READ gpuDevices NOTIFY changed)
+    Q_PROPERTY(QVariantList gpuDeviceDetails READ gpuDeviceDetails NOTIFY changed)
     Q_PROPERTY(QString gpuMessage READ gpuMessage NOTIFY changed)
     Q_PROPERTY(QString reportText READ reportText NOTIFY changed)
 
@@ -29,12 +30,13 @@ public:
     QString cpuVendor() const;
     int logicalCores() const;
     int physicalCores() const;
-    QVariantList simdFeatures() const;  // [{name, present}]
+    QVariantList simdFeatures() const; // [{name, present}]
     QString kernelIsa() const;
     QString ramTotal() const;
     QString ramAvailable() const;
     double ramAvailableFraction() const;
     QStringList gpuDevices() const;
+    QVariantList gpuDeviceDetails() const; // [{title, heaps: [string]}], from the same lines
     QString gpuMessage() const;
     QString reportText() const;
 
