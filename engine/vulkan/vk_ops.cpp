@@ -67,7 +67,7 @@ void Ops::spread(uint64_t groups, uint32_t& gx, uint32_t& gy) const {
 }
 
 Status Ops::mulMat(const WeightView& w, const RowsView& x, uint32_t cols, const RowsView& y,
-                   bool accumulate) {
+                   bool accumulate, int64_t xSumsOffset) {
     if (!w.buffer || !x.buffer || !y.buffer) return makeError("Vulkan mulMat: missing buffer");
     if (!supportsWeightType(w.type))
         return makeError("Vulkan mulMat: weights of type " + std::string(ggmlTypeName(w.type)) +
@@ -81,8 +81,16 @@ Status Ops::mulMat(const WeightView& w, const RowsView& x, uint32_t cols, const 
     auto pipe =
         pipeline("mul_mat_" + std::string(ggmlTypeName(w.type)) + (subgroups_ ? "_sg" : ""), 3);
     if (!pipe) return std::move(pipe).takeError();
-    auto xb = window(*x.buffer, x.offset * 4, x.offset * 4 + rowsSpanBytes(x, cols, w.k, 4));
+    uint64_t xBegin = x.offset * 4, xEnd = x.offset * 4 + rowsSpanBytes(x, cols, w.k, 4);
+    if (xSumsOffset >= 0) {
+        xBegin = std::min<uint64_t>(xBegin, uint64_t(xSumsOffset) * 4);
+        xEnd = std::max<uint64_t>(xEnd, (uint64_t(xSumsOffset) + uint64_t(cols) * (w.k / 32)) * 4);
+    }
+    auto xb = window(*x.buffer, xBegin, xEnd);
     if (!xb) return std::move(xb).takeError();
+    const uint64_t xBase = xb->range.offset / 4; // element index of the window start
+    const uint32_t sumsPush =
+        xSumsOffset >= 0 ? uint32_t(uint64_t(xSumsOffset) - xBase) : 0xFFFFFFFFu;
     const uint64_t maxRange = ctx_.info().maxStorageBufferRange;
     const uint64_t align = std::max<uint64_t>(ctx_.info().minStorageBufferOffsetAlignment, 4);
     // Rows per dispatch so that one weight binding (plus alignment slack) fits the range.
@@ -105,12 +113,13 @@ Status Ops::mulMat(const WeightView& w, const RowsView& x, uint32_t cols, const 
                                  cols,
                                  static_cast<uint32_t>(*rowBytes),
                                  static_cast<uint32_t>(wb->skew),
-                                 static_cast<uint32_t>(xb->skew / 4),
+                                 static_cast<uint32_t>(x.offset - xBase),
                                  x.stride,
                                  static_cast<uint32_t>(yb->skew / 4),
                                  y.stride,
                                  gx,
-                                 accumulate ? 1u : 0u};
+                                 accumulate ? 1u : 0u,
+                                 sumsPush};
         if (auto s =
                 ctx_.stream().dispatch(**pipe, {wb->range, xb->range, yb->range}, push, sizeof push,
                                        gx, gy, (cols + kMulMatColumns - 1) / kMulMatColumns);
@@ -121,7 +130,7 @@ Status Ops::mulMat(const WeightView& w, const RowsView& x, uint32_t cols, const 
 }
 
 Status Ops::roundActivations(GgmlType vecDotType, const RowsView& x, const RowsView& y,
-                             uint32_t rows, uint32_t n) {
+                             uint32_t rows, uint32_t n, int64_t ySumsOffset) {
     uint32_t mode;
     uint32_t block = 1;
     switch (vecDotType) {
@@ -152,13 +161,30 @@ Status Ops::roundActivations(GgmlType vecDotType, const RowsView& x, const RowsV
     if (!pipe) return std::move(pipe).takeError();
     auto xb = bindRows(x, rows, n);
     if (!xb) return std::move(xb).takeError();
-    auto yb = bindRows(y, rows, n);
+    if (ySumsOffset >= 0 && mode != 0)
+        return makeError("Vulkan: block sums exist for Q8_0/Q8_1 rounding only");
+    if (!y.buffer) return makeError("Vulkan: missing buffer");
+    uint64_t yBegin = y.offset * 4, yEnd = y.offset * 4 + rowsSpanBytes(y, rows, n, 4);
+    if (ySumsOffset >= 0) {
+        yBegin = std::min<uint64_t>(yBegin, uint64_t(ySumsOffset) * 4);
+        yEnd = std::max<uint64_t>(yEnd, (uint64_t(ySumsOffset) + uint64_t(rows) * (n / 32)) * 4);
+    }
+    auto yb = window(*y.buffer, yBegin, yEnd);
     if (!yb) return std::move(yb).takeError();
+    const uint64_t yBase = yb->range.offset / 4;
     const uint64_t items = uint64_t(rows) * (n / block);
     uint32_t gx, gy;
     spread((items + 63) / 64, gx, gy);
-    const uint32_t push[] = {
-        rows, n, uint32_t(xb->skew / 4), x.stride, uint32_t(yb->skew / 4), y.stride, mode, gx};
+    const uint32_t push[] = {rows,
+                             n,
+                             uint32_t(xb->skew / 4),
+                             x.stride,
+                             uint32_t(y.offset - yBase),
+                             y.stride,
+                             mode,
+                             gx,
+                             ySumsOffset >= 0 ? uint32_t(uint64_t(ySumsOffset) - yBase)
+                                              : 0xFFFFFFFFu};
     return ctx_.stream().dispatch(**pipe, {xb->range, yb->range}, push, sizeof push, gx, gy);
 }
 
@@ -268,14 +294,14 @@ Status Ops::rope(const RowsView& x, const RowsView& y, const Buffer& positions, 
                                   p.heads, p.tokens);
 }
 
-Status Ops::glu(const RowsView& gate, const RowsView& up, const RowsView& y, uint32_t rows,
-                uint32_t n, bool gelu) {
+Status Ops::gluKernel(const RowsView& gate, const RowsView* up, const RowsView& y, uint32_t rows,
+                      uint32_t n, bool gelu) {
     if (rows == 0 || n == 0) return {};
     auto pipe = pipeline("glu", 3);
     if (!pipe) return std::move(pipe).takeError();
     auto gb = bindRows(gate, rows, n);
     if (!gb) return std::move(gb).takeError();
-    auto ub = bindRows(up, rows, n);
+    auto ub = bindRows(up ? *up : gate, rows, n);
     if (!ub) return std::move(ub).takeError();
     auto yb = bindRows(y, rows, n);
     if (!yb) return std::move(yb).takeError();
@@ -287,13 +313,52 @@ Status Ops::glu(const RowsView& gate, const RowsView& up, const RowsView& y, uin
                              uint32_t(gb->skew / 4),
                              gate.stride,
                              uint32_t(ub->skew / 4),
-                             up.stride,
+                             up ? up->stride : gate.stride,
                              uint32_t(yb->skew / 4),
                              y.stride,
                              gelu ? 1u : 0u,
-                             gx};
+                             gx,
+                             up ? 0u : 1u};
     return ctx_.stream().dispatch(**pipe, {gb->range, ub->range, yb->range}, push, sizeof push, gx,
                                   gy);
+}
+
+Status Ops::glu(const RowsView& gate, const RowsView& up, const RowsView& y, uint32_t rows,
+                uint32_t n, bool gelu) {
+    return gluKernel(gate, &up, y, rows, n, gelu);
+}
+
+Status Ops::activation(const RowsView& x, const RowsView& y, uint32_t rows, uint32_t n, bool gelu) {
+    return gluKernel(x, nullptr, y, rows, n, gelu);
+}
+
+Status Ops::storeTransposed(const RowsView& src, uint32_t tokens, uint32_t channels,
+                            const Buffer& dst, GgmlType dstType, uint64_t dstOffset,
+                            uint32_t dstRowStride, uint32_t pos0) {
+    if (tokens == 0 || channels == 0) return {};
+    const bool half = dstType == GgmlType::F16;
+    if (!half && dstType != GgmlType::F32)
+        return makeError("Vulkan: transposed stores support F32 and F16 only");
+    if (half && (dstRowStride % 2 || dstOffset % 2))
+        return makeError("Vulkan: an F16 V cache needs an even context length and offset");
+    if (channels > ctx_.info().maxWorkGroupCount[1]) return makeError("Vulkan: too many channels");
+    auto pipe = pipeline(half ? "store_transposed_f16" : "store_transposed_f32", 2);
+    if (!pipe) return std::move(pipe).takeError();
+    auto sb = bindRows(src, tokens, channels);
+    if (!sb) return std::move(sb).takeError();
+    const uint32_t eb = half ? 2 : 4;
+    const uint64_t begin = (dstOffset + pos0) * eb;
+    const uint64_t end = (dstOffset + uint64_t(channels - 1) * dstRowStride + pos0 + tokens) * eb;
+    auto db = window(dst, begin / 4 * 4, (end + 3) / 4 * 4);
+    if (!db) return std::move(db).takeError();
+    // dst element 0 relative to the window; may wrap below zero (uint arithmetic in the shader
+    // is modulo 2^32 and only elements from pos0 on are addressed).
+    const uint32_t dstOff = uint32_t(dstOffset - db->range.offset / eb);
+    const uint32_t items = half ? (tokens + 2) / 2 : tokens;
+    const uint32_t push[] = {tokens,       channels, uint32_t(sb->skew / 4), src.stride, dstOff,
+                             dstRowStride, pos0};
+    return ctx_.stream().dispatch(**pipe, {sb->range, db->range}, push, sizeof push,
+                                  (items + 63) / 64, channels);
 }
 
 Status Ops::binaryKernel(uint32_t op, float s, const RowsView& a, const RowsView& b, uint32_t bRows,

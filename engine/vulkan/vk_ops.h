@@ -57,12 +57,17 @@ public:
     bool useSubgroups() const { return subgroups_; }
 
     // y[c][r] (+)= sum_k W[r][k] * x[c][k] for c < cols (y row stride is y.stride).
+    // For Q4_1/Q5_1 weights the block-minimum term uses per-block activation sums: read from
+    // x's buffer at element xSumsOffset ([col][k/32], see roundActivations) when >= 0, else
+    // summed from x.
     Status mulMat(const WeightView& w, const RowsView& x, uint32_t cols, const RowsView& y,
-                  bool accumulate = false);
+                  bool accumulate = false, int64_t xSumsOffset = -1);
     // y = x rounded to what `vecDotType` (Q8_0, Q8_1, Q8_K, F16, BF16; F32 copies) can hold,
     // as ggml quantizes activations before a product with quantized weights.
+    // For Q8_1 with ySumsOffset >= 0, also writes each block's F16-rounded d * sum(q) (ggml's s)
+    // into y's buffer at that element offset, [row][n/32], for mulMat's xSumsOffset.
     Status roundActivations(GgmlType vecDotType, const RowsView& x, const RowsView& y,
-                            uint32_t rows, uint32_t n);
+                            uint32_t rows, uint32_t n, int64_t ySumsOffset = -1);
     // out[i] = W[ids[idOffset + i]] for i < count (ids are int32 in `ids`).
     Status getRows(const WeightView& table, const Buffer& ids, uint32_t idOffset, uint32_t count,
                    const RowsView& out);
@@ -74,6 +79,13 @@ public:
     Status softmax(const RowsView& x, const RowsView& y, uint32_t rows, uint32_t n, float scale);
     Status glu(const RowsView& gate, const RowsView& up, const RowsView& y, uint32_t rows,
                uint32_t n, bool gelu);
+    // y = silu(x) or gelu(x) (tanh form).
+    Status activation(const RowsView& x, const RowsView& y, uint32_t rows, uint32_t n, bool gelu);
+    // dst[c][pos0 + t] = src[t][c] for t < tokens, c < channels; dst F32 or F16 in elements
+    // (dstOffset, dstRowStride; F16 needs an even row stride).
+    Status storeTransposed(const RowsView& src, uint32_t tokens, uint32_t channels,
+                           const Buffer& dst, GgmlType dstType, uint64_t dstOffset,
+                           uint32_t dstRowStride, uint32_t pos0);
     // y = a op b, b broadcasting: b row (r % bRows), column (c % bCols).
     Status binary(BinaryOp op, const RowsView& a, const RowsView& b, uint32_t bRows, uint32_t bCols,
                   const RowsView& y, uint32_t rows, uint32_t n);
@@ -95,6 +107,8 @@ private:
     Result<Bound> bindRows(const RowsView& v, uint32_t rows, uint32_t n) const;
     Status rowKernel(const char* name, const RowsView& x, const RowsView& y, uint32_t rows,
                      uint32_t n, float param);
+    Status gluKernel(const RowsView& gate, const RowsView* up, const RowsView& y, uint32_t rows,
+                     uint32_t n, bool gelu);
     Status binaryKernel(uint32_t op, float s, const RowsView& a, const RowsView& b, uint32_t bRows,
                         uint32_t bCols, const RowsView& y, uint32_t rows, uint32_t n);
     Result<const Pipeline*> pipeline(const std::string& name, uint32_t bindings);

@@ -16,6 +16,7 @@ layout(push_constant) uniform Params {
     uint yStride;
     uint mode;
     uint groupsX;
+    uint sumsOffset;  // mode 0: where to write each block's F16-rounded d * sum(q), or ~0u
 } p;
 
 float round_away(float v) { return sign(v) * floor(abs(v) + 0.5); }
@@ -54,7 +55,14 @@ void main() {
         const float d = amax / 127.0;
         const float id = d != 0.0 ? 1.0 / d : 0.0;
         const float dh = unpackHalf2x16(packHalf2x16(vec2(d, 0.0))).x;
-        for (uint k = 0u; k < bs; ++k) y_data[yb + k] = round_away(x_data[xb + k] * id) * dh;
+        float qsum = 0.0;
+        for (uint k = 0u; k < bs; ++k) {
+            const float q = round_away(x_data[xb + k] * id);
+            qsum += q;
+            y_data[yb + k] = q * dh;
+        }
+        if (p.sumsOffset != 0xFFFFFFFFu)  // Q8_1's s: F16 of d * sum, with d not rounded
+            y_data[p.sumsOffset + r * blocks + b] = unpackHalf2x16(packHalf2x16(vec2(d * qsum, 0.0))).x;
     } else {
         if (amax == 0.0) {
             for (uint k = 0u; k < bs; ++k) y_data[yb + k] = 0.0;

@@ -65,6 +65,32 @@ void scale_min_k4(uint j, uint s, out float sc, out float mn) {
 }
 #endif
 
+#if defined(TYPE_Q4_1) || defined(TYPE_Q5_1)
+// Types with a block minimum: v = q * d, and m separately, so products can use the reference's
+// rounded block sums of the activations (Q8_1's s) for the m term.
+#define HAS_BLOCK_MIN 1
+void dequant32_scaled(uint b, out float v[32], out float m) {
+    const float d = w_f16(b);
+    m = w_f16(b + 2u);
+#if defined(TYPE_Q4_1)
+    for (uint i = 0u; i < 16u; ++i) {
+        const uint q = w_u8(b + 4u + i);
+        v[i] = float(q & 15u) * d;
+        v[i + 16u] = float(q >> 4) * d;
+    }
+#else
+    const uint qh = w_u32(b + 4u);
+    for (uint i = 0u; i < 16u; ++i) {
+        const uint q = w_u8(b + 8u + i);
+        const uint h0 = ((qh >> i) << 4) & 0x10u;
+        const uint h1 = (qh >> (i + 12u)) & 0x10u;
+        v[i] = float((q & 15u) | h0) * d;
+        v[i + 16u] = float((q >> 4) | h1) * d;
+    }
+#endif
+}
+#endif
+
 void dequant32(uint b, uint sub, out float v[32]) {
 #if defined(TYPE_Q4_0)
     const float d = w_f16(b);
@@ -73,13 +99,10 @@ void dequant32(uint b, uint sub, out float v[32]) {
         v[i] = (float(q & 15u) - 8.0) * d;
         v[i + 16u] = (float(q >> 4) - 8.0) * d;
     }
-#elif defined(TYPE_Q4_1)
-    const float d = w_f16(b), m = w_f16(b + 2u);
-    for (uint i = 0u; i < 16u; ++i) {
-        const uint q = w_u8(b + 4u + i);
-        v[i] = float(q & 15u) * d + m;
-        v[i + 16u] = float(q >> 4) * d + m;
-    }
+#elif defined(TYPE_Q4_1) || defined(TYPE_Q5_1)
+    float m;
+    dequant32_scaled(b, v, m);
+    for (uint i = 0u; i < 32u; ++i) v[i] += m;
 #elif defined(TYPE_Q5_0)
     const float d = w_f16(b);
     const uint qh = w_u32(b + 2u);
@@ -89,16 +112,6 @@ void dequant32(uint b, uint sub, out float v[32]) {
         const uint h1 = (qh >> (i + 12u)) & 0x10u;
         v[i] = (float((q & 15u) | h0) - 16.0) * d;
         v[i + 16u] = (float((q >> 4) | h1) - 16.0) * d;
-    }
-#elif defined(TYPE_Q5_1)
-    const float d = w_f16(b), m = w_f16(b + 2u);
-    const uint qh = w_u32(b + 4u);
-    for (uint i = 0u; i < 16u; ++i) {
-        const uint q = w_u8(b + 8u + i);
-        const uint h0 = ((qh >> i) << 4) & 0x10u;
-        const uint h1 = (qh >> (i + 12u)) & 0x10u;
-        v[i] = float((q & 15u) | h0) * d + m;
-        v[i + 16u] = float((q >> 4) | h1) * d + m;
     }
 #elif defined(TYPE_Q8_0)
     const float d = w_f16(b);

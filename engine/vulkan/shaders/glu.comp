@@ -1,5 +1,6 @@
 #version 450
-// Gated linear units: y = act(gate) * up, act = SiLU (SwiGLU) or tanh-GELU (GeGLU, ggml's form).
+// Gated linear units: y = act(gate) * up, act = SiLU (SwiGLU) or tanh-GELU (GeGLU, ggml's form);
+// with noUp set, y = act(gate) (plain activation; the up binding is not read).
 layout(local_size_x = 256) in;
 layout(binding = 0) readonly buffer G { float g_data[]; };
 layout(binding = 1) readonly buffer U { float u_data[]; };
@@ -15,6 +16,7 @@ layout(push_constant) uniform Params {
     uint yStride;
     uint gelu;
     uint groupsX;
+    uint noUp;
 } p;
 
 void main() {
@@ -29,5 +31,6 @@ void main() {
     } else {
         a = g / (1.0 + exp(-g));
     }
-    y_data[p.yOffset + r * p.yStride + c] = a * u_data[p.uOffset + r * p.uStride + c];
+    y_data[p.yOffset + r * p.yStride + c] =
+        p.noUp != 0u ? a : a * u_data[p.uOffset + r * p.uStride + c];
 }

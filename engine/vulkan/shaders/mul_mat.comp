@@ -27,6 +27,7 @@ layout(push_constant) uniform Params {
     uint yStride;    // elements between columns of y
     uint groupsX;    // work groups along x (rows are spread over x and y)
     uint accumulate; // 1: y += result
+    uint sumsOffset; // Q4_1/Q5_1: element offset in x of per-block activation sums, or ~0u
 } p;
 
 #include "bytes.glsl"
@@ -55,11 +56,26 @@ void main() {
     for (uint s = t; s < nsub; s += WG_SIZE) {
         float v[32];
         const uint blk = s / SUBS_PER_BLOCK;
+#ifdef HAS_BLOCK_MIN
+        float m;
+        dequant32_scaled(rowOff + blk * BLOCK_BYTES, v, m);
+#else
         dequant32(rowOff + blk * BLOCK_BYTES, s % SUBS_PER_BLOCK, v);
+#endif
         for (uint c = 0u; c < ncols; ++c) {
             const uint xb = p.xOffset + (col0 + c) * p.xStride + s * 32u;
             float sum = 0.0;
             for (uint i = 0u; i < 32u; ++i) sum += v[i] * x_data[xb + i];
+#ifdef HAS_BLOCK_MIN
+            float xs;
+            if (p.sumsOffset != 0xFFFFFFFFu) {
+                xs = x_data[p.sumsOffset + (col0 + c) * nsub + s];
+            } else {
+                xs = 0.0;
+                for (uint i = 0u; i < 32u; ++i) xs += x_data[xb + i];
+            }
+            sum += m * xs;
+#endif
             acc[c] += sum;
         }
     }
