@@ -13,7 +13,7 @@ namespace hearth::cpu {
 namespace {
 // Workers spin this many rounds before sleeping: decode issues hundreds of small ops per token,
 // and waking a sleeping thread costs more than most of them.
-constexpr int kSpinRounds = 20000;
+constexpr int kSpinRounds = 2000;
 
 void chunkBounds(int64_t n, int chunks, int index, int64_t& begin, int64_t& end) {
     begin = n * index / chunks;
@@ -54,7 +54,13 @@ void ThreadPool::parallelFor(int64_t n, const std::function<void(int64_t, int64_
     int64_t begin, end;
     chunkBounds(n, chunks, 0, begin, end);
     fn(begin, end);
-    while (pending_.load(std::memory_order_acquire) != 0) HEARTH_CPU_RELAX();
+    // Spin briefly, then yield: on an oversubscribed machine the workers may not be running.
+    for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
+        if (spins < kSpinRounds)
+            HEARTH_CPU_RELAX();
+        else
+            std::this_thread::yield();
+    }
 }
 
 void ThreadPool::workerLoop(int index) {
