@@ -201,6 +201,9 @@ private slots:
         for (int i = 0; i < 8 && !item(QStringLiteral("rescanButton"))->hasActiveFocus(); ++i)
             QTest::keyClick(window_, Qt::Key_Tab);
         QVERIFY(item(QStringLiteral("rescanButton"))->hasActiveFocus());
+        QVERIFY(item(QStringLiteral("rescanButton"))->property("visualFocus").toBool());
+        // Keep a picture of the focus ring for people judging keyboard use.
+        QVERIFY(window_->grabWindow().save(QStringLiteral(HEARTH_ARTIFACT_DIR "/ui-focus-light.png")));
     }
 
     void everyButtonHasAnAccessibleName() {

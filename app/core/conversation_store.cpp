@@ -1,0 +1,283 @@
+#include "app/core/conversation_store.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace hearth {
+
+namespace {
+
+// Each store has its own named connection so several can be open at once (tests, threads).
+QString nextConnectionName() {
+    static QAtomicInteger<int> counter;
+    return QStringLiteral("hearth-conversations-%1").arg(counter.fetchAndAddRelaxed(1));
+}
+
+// Step N takes a database at version N-1 to version N. Append, never edit a shipped step.
+const char* const kMigrations[] = {
+    // 1: conversations and their messages.
+    "CREATE TABLE conversations ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " title TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE TABLE messages ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+    " role TEXT NOT NULL,"
+    " content TEXT NOT NULL DEFAULT '',"
+    " model TEXT NOT NULL DEFAULT '',"
+    " state TEXT NOT NULL DEFAULT 'complete',"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX messages_by_conversation ON messages(conversation_id, id);",
+};
+constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
+static_assert(kMigrationCount == ConversationStore::kSchemaVersion);
+
+qint64 nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+// A null QString binds as SQL NULL, which the NOT NULL text columns reject; store "" instead.
+QString text(const QString& s) {
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
+} // namespace
+
+ConversationStore::ConversationStore() : connection_(nextConnectionName()) {}
+
+ConversationStore::~ConversationStore() {
+    if (QSqlDatabase::contains(connection_)) {
+        QSqlDatabase::database(connection_, false).close();
+        QSqlDatabase::removeDatabase(connection_);
+    }
+}
+
+bool ConversationStore::fail(const QString& what, const QString& detail) const {
+    error_ = detail.isEmpty() ? what : QStringLiteral("%1: %2").arg(what, detail);
+    return false;
+}
+
+qint64 ConversationStore::failId(const QString& what, const QString& detail) const {
+    fail(what, detail);
+    return -1;
+}
+
+bool ConversationStore::isOpen() const {
+    return QSqlDatabase::contains(connection_) &&
+           QSqlDatabase::database(connection_, false).isOpen();
+}
+
+bool ConversationStore::exec(const QString& sql) {
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    if (!q.exec(sql)) return fail(QStringLiteral("database error"), q.lastError().text());
+    return true;
+}
+
+bool ConversationStore::open(const QString& path) {
+    error_.clear();
+    recovered_ = 0;
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
+        return fail(QStringLiteral("the Qt SQLite driver is not installed (libqt6sql6-sqlite)"),
+                    {});
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile())
+        return fail(QStringLiteral("cannot open chat history %1").arg(path),
+                    QStringLiteral("not a file"));
+    if (!QDir().mkpath(info.absolutePath()))
+        return fail(QStringLiteral("cannot create folder %1").arg(info.absolutePath()), {});
+
+    QSqlDatabase db = QSqlDatabase::contains(connection_)
+                          ? QSqlDatabase::database(connection_, false)
+                          : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection_);
+    db.close();
+    db.setDatabaseName(path);
+    if (!db.open())
+        return fail(QStringLiteral("cannot open chat history %1").arg(path), db.lastError().text());
+    // WAL: a reader never blocks the writer, and each committed append survives a killed app.
+    if (!exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
+        !exec(QStringLiteral("PRAGMA synchronous=NORMAL")) ||
+        !exec(QStringLiteral("PRAGMA foreign_keys=ON")) || !migrate()) {
+        const QString why = error_;
+        db.close();
+        error_ = QStringLiteral("cannot use chat history %1: %2").arg(path, why);
+        return false;
+    }
+
+    // Answers that were streaming when the app last stopped keep their text, marked as such.
+    QSqlQuery q(db);
+    if (!q.exec(
+            QStringLiteral("UPDATE messages SET state='interrupted' WHERE state='streaming'"))) {
+        db.close();
+        return fail(QStringLiteral("database error"), q.lastError().text());
+    }
+    recovered_ = q.numRowsAffected();
+    return true;
+}
+
+int ConversationStore::schemaVersion() const {
+    if (!isOpen()) return 0;
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    return q.exec(QStringLiteral("PRAGMA user_version")) && q.next() ? q.value(0).toInt() : 0;
+}
+
+bool ConversationStore::migrate() {
+    const int version = schemaVersion();
+    if (version > kSchemaVersion)
+        return fail(QStringLiteral("written by a newer Hearth (schema %1, this one reads up to %2)")
+                        .arg(version)
+                        .arg(kSchemaVersion),
+                    {});
+    QSqlDatabase db = QSqlDatabase::database(connection_, false);
+    for (int step = version; step < kSchemaVersion; ++step) {
+        if (!db.transaction()) return fail(QStringLiteral("database error"), db.lastError().text());
+        // QSqlQuery runs one statement at a time.
+        const QStringList statements =
+            QString::fromLatin1(kMigrations[step]).split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        for (const QString& sql : statements) {
+            if (sql.trimmed().isEmpty()) continue;
+            if (!exec(sql)) {
+                db.rollback();
+                return false;
+            }
+        }
+        if (!exec(QStringLiteral("PRAGMA user_version=%1").arg(step + 1)) || !db.commit()) {
+            db.rollback();
+            return fail(QStringLiteral("cannot record schema version %1").arg(step + 1), error_);
+        }
+    }
+    return true;
+}
+
+qint64 ConversationStore::createConversation(const QString& title) {
+    if (!isOpen()) return failId(QStringLiteral("chat history is not open"), {});
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(
+        QStringLiteral("INSERT INTO conversations(title, created_at, updated_at) VALUES(?, ?, "
+                       "MAX(?, (SELECT COALESCE(MAX(updated_at), 0) + 1 FROM conversations)))"));
+    const qint64 now = nowMs();
+    q.addBindValue(text(title));
+    q.addBindValue(now);
+    q.addBindValue(now);
+    if (!q.exec()) return failId(QStringLiteral("cannot create a chat"), q.lastError().text());
+    return q.lastInsertId().toLongLong();
+}
+
+bool ConversationStore::renameConversation(qint64 id, const QString& title) {
+    if (!isOpen()) return fail(QStringLiteral("chat history is not open"), {});
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("UPDATE conversations SET title=? WHERE id=?"));
+    q.addBindValue(text(title));
+    q.addBindValue(id);
+    if (!q.exec()) return fail(QStringLiteral("cannot rename chat"), q.lastError().text());
+    if (q.numRowsAffected() != 1) return fail(QStringLiteral("no chat %1").arg(id), {});
+    return true;
+}
+
+bool ConversationStore::deleteConversation(qint64 id) {
+    if (!isOpen()) return fail(QStringLiteral("chat history is not open"), {});
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("DELETE FROM conversations WHERE id=?"));
+    q.addBindValue(id);
+    if (!q.exec()) return fail(QStringLiteral("cannot delete chat"), q.lastError().text());
+    if (q.numRowsAffected() != 1) return fail(QStringLiteral("no chat %1").arg(id), {});
+    return true;
+}
+
+QList<ConversationRow> ConversationStore::conversations() const {
+    QList<ConversationRow> rows;
+    if (!isOpen()) return rows;
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    if (!q.exec(QStringLiteral("SELECT id, title, created_at, updated_at FROM conversations "
+                               "ORDER BY updated_at DESC, id DESC"))) {
+        fail(QStringLiteral("cannot list chats"), q.lastError().text());
+        return rows;
+    }
+    while (q.next()) {
+        rows.append({q.value(0).toLongLong(), q.value(1).toString(),
+                     QDateTime::fromMSecsSinceEpoch(q.value(2).toLongLong()),
+                     QDateTime::fromMSecsSinceEpoch(q.value(3).toLongLong())});
+    }
+    return rows;
+}
+
+QList<MessageRow> ConversationStore::messages(qint64 conversationId) const {
+    QList<MessageRow> rows;
+    if (!isOpen()) return rows;
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("SELECT id, conversation_id, role, content, model, state, created_at "
+                             "FROM messages WHERE conversation_id=? ORDER BY id"));
+    q.addBindValue(conversationId);
+    if (!q.exec()) {
+        fail(QStringLiteral("cannot read chat %1").arg(conversationId), q.lastError().text());
+        return rows;
+    }
+    while (q.next()) {
+        rows.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
+                     q.value(3).toString(), q.value(4).toString(), q.value(5).toString(),
+                     QDateTime::fromMSecsSinceEpoch(q.value(6).toLongLong())});
+    }
+    return rows;
+}
+
+bool ConversationStore::touchConversation(qint64 id) {
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    // Strictly after every other chat, so "most recent first" holds within one millisecond too.
+    q.prepare(QStringLiteral("UPDATE conversations SET updated_at = MAX(?, (SELECT "
+                             "COALESCE(MAX(updated_at), 0) + 1 FROM conversations)) WHERE id=?"));
+    q.addBindValue(nowMs());
+    q.addBindValue(id);
+    if (!q.exec()) return fail(QStringLiteral("database error"), q.lastError().text());
+    return true;
+}
+
+qint64 ConversationStore::addMessage(qint64 conversationId, const QString& role,
+                                     const QString& content, const QString& model,
+                                     const QString& state) {
+    if (!isOpen()) return failId(QStringLiteral("chat history is not open"), {});
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("INSERT INTO messages(conversation_id, role, content, model, state, "
+                             "created_at) VALUES(?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(conversationId);
+    q.addBindValue(text(role));
+    q.addBindValue(text(content));
+    q.addBindValue(text(model));
+    q.addBindValue(text(state));
+    q.addBindValue(nowMs());
+    if (!q.exec()) // a missing conversation fails the foreign key
+        return failId(QStringLiteral("cannot add a message to chat %1").arg(conversationId),
+                      q.lastError().text());
+    const qint64 id = q.lastInsertId().toLongLong();
+    touchConversation(conversationId);
+    return id;
+}
+
+bool ConversationStore::appendToMessage(qint64 messageId, const QString& chunk) {
+    if (!isOpen()) return fail(QStringLiteral("chat history is not open"), {});
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("UPDATE messages SET content = content || ? WHERE id=?"));
+    q.addBindValue(text(chunk));
+    q.addBindValue(messageId);
+    if (!q.exec()) return fail(QStringLiteral("cannot save streamed text"), q.lastError().text());
+    if (q.numRowsAffected() != 1) return fail(QStringLiteral("no message %1").arg(messageId), {});
+    return true;
+}
+
+bool ConversationStore::setMessageState(qint64 messageId, const QString& state) {
+    if (!isOpen()) return fail(QStringLiteral("chat history is not open"), {});
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("UPDATE messages SET state=? WHERE id=?"));
+    q.addBindValue(text(state));
+    q.addBindValue(messageId);
+    if (!q.exec()) return fail(QStringLiteral("cannot update message"), q.lastError().text());
+    if (q.numRowsAffected() != 1) return fail(QStringLiteral("no message %1").arg(messageId), {});
+    return true;
+}
+
+} // namespace hearth

@@ -1,0 +1,46 @@
+#pragma once
+// MessageListModel: the messages of the open chat. Streamed text grows one row in place and
+// signals only that row's content and state, so long chats stay cheap to update.
+#include "app/core/conversation_store.h"
+
+#include <QAbstractListModel>
+#include <QtQml/qqmlregistration.h>
+
+namespace hearth {
+
+class MessageListModel : public QAbstractListModel {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Owned by ChatController")
+    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+
+public:
+    enum Role {
+        IdRole = Qt::UserRole + 1,
+        RoleRole,
+        ContentRole,
+        ModelRole,
+        StateRole,
+        CreatedRole,
+    };
+
+    using QAbstractListModel::QAbstractListModel;
+
+    int rowCount(const QModelIndex& parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void reset(const QList<MessageRow>& rows);
+    void append(const MessageRow& row);
+    void appendText(int row, const QString& chunk);
+    void setState(int row, const QString& state);
+    const MessageRow& at(int row) const { return rows_.at(row); }
+
+signals:
+    void countChanged();
+
+private:
+    QList<MessageRow> rows_;
+};
+
+} // namespace hearth
