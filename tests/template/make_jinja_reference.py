@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# Regenerates jinja_reference_cases.json: small templates rendered by Python Jinja2 (3.1.x) set up
+# as Hugging Face's apply_chat_template does (ImmutableSandboxedEnvironment, trim_blocks,
+# lstrip_blocks, loopcontrols, json.dumps-based tojson, raise_exception). test_jinja compares
+# Hearth's renderer against these outputs. Usage: python3 make_jinja_reference.py > jinja_reference_cases.json
+import json
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.ext import loopcontrols
+from jinja2.exceptions import TemplateError
+
+
+def raise_exception(m):
+    raise TemplateError(m)
+
+
+def tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
+    return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
+
+
+env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
+env.filters["tojson"] = tojson
+env.globals["raise_exception"] = raise_exception
+
+T = [
+ "{{ 1/2 }} {{ 7//2 }} {{ -7//2 }} {{ -7 % 3 }} {{ 2**10 }} {{ 1e20 }} {{ 1.5e-7 }} {{ 0.1+0.2 }} {{ 3.0 }} {{ 10/5 }}",
+ "{{ [1,'a',none,true,{'k':'v'}, (1,)] }}|{{ {'a':[1.5,'x\\'y']} }}|{{ none }}|{{ true }}|{{ 'it\"s' }}",
+ "{{ ['a\"b', \"c'd\", 'e\\nf'] }}",
+ "{{ 'abcdef'[1:4] }}{{ 'abcdef'[::-1] }}{{ 'abcdef'[-2:] }}{{ [1,2,3,4,5][::2] }}{{ [1,2,3][-1] }}{{ 'héllo'[1:3] }}",
+ "{{ '  x y  '.strip() }}|{{ 'a,b,,c'.split(',') }}|{{ ' a  b '.split() }}|{{ 'a b c'.split(' ', 1) }}|{{ 'a-b-c'.rsplit('-', 1) }}",
+ "{{ 'Hello World'.lower() }}{{ 'hello world'.title() }}{{ 'hELLO'.capitalize() }}{{ 'x'.upper() }}{{ 'abc'.startswith('ab') }}{{ 'abc'.endswith(('x','c')) }}",
+ "{{ 'hello world-foo (bar)'|title }}|{{ 'ABC'|lower }}|{{ '  t  '|trim }}|{{ 'xxhixx'|trim('x') }}|{{ 'abc'|replace('b','B') }}|{{ 'aaa'|replace('a','b',2) }}",
+ "{{ {'b':1,'a':[1,2,{'c':'é'}]}|tojson }}|{{ {'b':1,'a':2}|tojson(indent=2) }}|{{ [1,[2,3],{}]|tojson(indent=4) }}|{{ 'x\"\\n\\t\\u0001'|tojson }}|{{ {'b':1,'a':2}|tojson(sort_keys=true) }}|{{ 1.0|tojson }}|{{ none|tojson }}",
+ "{% for x in [1,2,3] %}{{ loop.index }}{{ loop.index0 }}{{ loop.first }}{{ loop.last }}{{ loop.length }}{{ loop.revindex }}{{ loop.revindex0 }}{% if not loop.last %},{% endif %}{% endfor %}",
+ "{% for x in [1,2,3,4] if x is even %}{{ x }}:{{ loop.index }}/{{ loop.length }} {% else %}none{% endfor %}{% for x in [] %}{{x}}{% else %}empty{% endfor %}",
+ "{% for k, v in {'a':1,'b':2}.items() %}{{k}}={{v}};{% endfor %}{% for k in {'x':1,'y':2} %}{{k}}{% endfor %}",
+ "{% set x = 1 %}{% for i in [1,2] %}{% set x = x + i %}{{ x }}{% endfor %}{{ x }}",
+ "{% set ns = namespace(c=0) %}{% for i in range(5) %}{% set ns.c = ns.c + i %}{% endfor %}{{ ns.c }}",
+ "{% for i in range(10) %}{% if i == 2 %}{% continue %}{% endif %}{% if i == 5 %}{% break %}{% endif %}{{ i }}{% endfor %}",
+ "{% macro greet(name, greeting='Hi') %}{{ greeting }}, {{ name }}!{% endmacro %}{{ greet('Bob') }} {{ greet('Al', greeting='Yo') }} {{ greet('Z', 'Hey') }}",
+ "{% macro outer() %}[{{ caller() }}]{% endmacro %}{% call outer() %}inside{% endcall %}",
+ "{% set s %}block {{ 1 + 1 }}{% endset %}{{ s }}|{{ s|length }}",
+ "{% filter upper %}abc{{ 'd' }}{% endfilter %}",
+ "{{ x is defined }}{{ x is undefined }}{{ none is none }}{{ 'a' is string }}{{ {} is mapping }}{{ [] is iterable }}{{ 1 is number }}{{ 1.5 is float }}{{ 1 is integer }}{{ true is boolean }}{{ [] is sequence }}{{ 'a' is sequence }}{{ 3 is odd }}{{ 4 is even }}{{ 9 is divisibleby 3 }}{{ 'a' is in 'abc' }}{{ 1 is eq 1 }}",
+ "{{ x|default('d') }}{{ none|default('d') }}{{ ''|default('e', true) }}{{ 0|default(5, true) }}{{ x|length }}{{ x|string }}|{{ x }}|",
+ "{{ [3,1,2]|sort }}{{ ['b','A','c']|sort }}{{ [3,1,2]|sort(reverse=true) }}{{ [{'n':2},{'n':1}]|sort(attribute='n') }}{{ ['a','A','b']|unique|list }}{{ [1,2,3]|sum }}{{ [3,1,2]|min }}{{ [3,1,2]|max }}",
+ "{{ [1,2,3]|join(', ') }}{{ [1,2,3]|first }}{{ [1,2,3]|last }}{{ 'abc'|list }}{{ {'b':1,'a':2}|dictsort }}{{ {'a':1}|items|list }}{{ [1,2,3]|reverse|list }}{{ 'abc'|reverse }}",
+ "{{ [{'r':'u','c':1},{'r':'a','c':2},{'r':'u','c':3}]|selectattr('r','equalto','u')|map(attribute='c')|list }}{{ [1,2,3,4]|select('odd')|list }}{{ [1,2,3,4]|reject('odd')|list }}{{ ['a','b']|map('upper')|list }}{{ [{'a':1},{'b':2}]|selectattr('a')|list }}{{ [{'a':1},{'b':2}]|rejectattr('a','defined')|list }}",
+ "{{ 'a\\nb\\n\\nc'|indent }}|{{ 'a\\nb'|indent(2, true) }}|{{ 'a\\n\\nb'|indent(2, blank=true) }}|{{ 'x'|indent('>>', first=true) }}",
+ "{{ '42'|int }}{{ '4.7'|int }}{{ 'x'|int }}{{ 3.9|int }}{{ '2.5'|float }}{{ 3|float }}{{ -3|abs }}{{ 2.567|round(2) }}{{ 2.5|round }}{{ 'abc'|center(9) }}|{{ 'a b  c'|wordcount }}",
+ "{{ 'a' ~ 1 ~ none ~ [1] }}{{ 'a' + 'b' }}{{ [1] + [2] }}{{ 'ab' * 3 }}{{ 1 < 2 < 3 }}{{ 1 == 1.0 }}{{ 'b' > 'a' }}{{ [1,2] < [1,3] }}{{ 'x' in ['x'] }}{{ 'k' in {'k':1} }}{{ 'y' not in 'xyz' }}",
+ "{{ 1 if true }}|{{ 1 if false }}|{{ 'a' if 0 else 'b' }}|{{ none or 'x' }}|{{ 'y' and 'z' }}|{{ 0 and 1 }}|{{ not none }}",
+ "{% if a %}A{% elif b %}B{% else %}C{% endif %}",
+ "  {% if true %}\n  yes\n  {% endif %}\nafter\n{# comment #}\nend  {%- if true %} x {% endif -%}  \n tail\n",
+ "a\n  {{- 'b' -}}  \n c {%+ if true %}d{% endif %}\n{% raw %}{{ x }}{% endraw %}\n",
+ "{{ d.get('a') }}{{ d.get('z', 'def') }}{{ d.get('z') }}{{ d['a'] }}{{ d.a }}{{ d.keys()|list }}{{ d.values()|list }}{{ d.items()|list }}{{ d|length }}",
+ "{{ m.content }}|{{ m['role'] }}|{{ m.missing }}|{{ m.missing is defined }}|{{ m.tool_calls[0].function.name }}|{{ m.tool_calls[0].function.arguments|tojson }}",
+ "{{ foo.bar }}",
+ "{{ none.x }}|{{ (none.x) is defined }}",
+ "{% for x in none %}{% endfor %}",
+ "{{ 'a' + 1 }}",
+ "{{ 1 + 'a' }}",
+ "{{ raise_exception('bad thing') }}",
+ "{{ x + 1 }}",
+ "{{ x < 1 }}",
+ "{% set a, b = 1, 2 %}{{ a }}{{ b }}{% set t = (1,2) %}{{ t }}{{ t|length }}",
+ "{{ range(3)|list }}{{ range(1,7,2)|list }}{{ range(5,0,-2)|list }}",
+ "{{ '%s-%d' % ('a', 3) }}{{ '%s' % 'x' }}{{ '{} and {}'.format('a', 1) }}",
+ "{{ [1,2,3][5] }}|{{ 'abc'[10] }}|{{ {}['x'] }}",
+ "{% for m in messages %}{% if m.content is string %}{{ m.content }}{% else %}{% for p in m.content %}{% if p.type == 'text' %}{{ p.text }}{% endif %}{% endfor %}{% endif %}{% endfor %}",
+ "{{ messages[0].content[0] }}",
+ "{{ 'x'|tojson }}{{ ['é', 'ü']|tojson }}{{ 'é'|tojson(ensure_ascii=true) }}{{ {'a':1}|tojson(separators=(',', ':')) }}",
+ "{{ 5 // 0 }}",
+ "{{ [1, 2, 3] | map('string') | join('-') }}{{ ['a','b']|batch(1)|list }}",
+ "{% for a in [[1,2],[3]] %}{% for b in a %}{{ loop.index }}{{ b }}{% endfor %}|{{ loop.index }}{% endfor %}",
+ "{{ 'A' is upper }}{{ 'a' is lower }}{{ loop is defined }}{{ range is callable }}",
+ "{{ '  a\\n b  '.splitlines() }}{{ 'a.b.c'.replace('.', '/') }}{{ 'aXbXc'.split('X')|last }}{{ 'abc'.find('c') }}{{ 'abcabc'.count('b') }}{{ 'x'.join(['1','2']) }}",
+ "{{ true + 1 }}{{ 1.5 + 1 }}{{ -1.5 }}{{ 1e3 }}{{ 123456789012345678 }}{{ 1.0e16 }}{{ 1/3 }}{{ 2/3*3 }}",
+ "{% set x = [1,2] %}{{ x.append(3) }}",
+ "{% macro r(n) %}{% if n > 0 %}{{ n }}{{ r(n-1) }}{% endif %}{% endmacro %}{{ r(5) }}",
+ "{{ messages|selectattr('role','equalto','user')|list|length }}{{ messages|map(attribute='role')|join(',') }}",
+ "{%- for m in messages -%}\n  {{- m.role }}\n{%- endfor %}\n",
+ "{{ x.y is defined }}",
+ "{{ (messages|last).content }}{{ messages[-1]['content'] }}{{ messages[1:]|length }}",
+ "{{ 'abc' | length }}{{ 'héllo'|length }}{{ 'é'|upper }}{{ 'ÀB'|lower }}",
+ "{{ {'a': none, 'b': true, 'c': 1.25}|tojson }}{{ [1, 'two', none]|string }}{{ {'a': 'b'}|string }}",
+ "{% if 'x' in 'y' %}{% endif %}{{ '' in 'abc' }}",
+ "{{ 'a' == none }}{{ none == none }}{{ x == none }}{{ x == y }}",
+ "{{ '{\"a\": 1}' }}{{ 'tab\\there' }}",
+ "{%- set tools = none -%}{{ tools is none }}{{ tools|tojson }}",
+ "{{ 10000000000000000.0 }}{{ 0.0001 }}{{ 0.00001 }}{{ 123.456 }}{{ -0.0 }}{{ 1e-300 * 1e-300 }}",
+]
+ctx = {"d": {"a": 1, "b": [1,2]}, "m": {"role":"assistant","content":"hi","tool_calls":[{"type":"function","function":{"name":"f","arguments":{"x":1,"y":"é"}}}]},
+       "messages":[{"role":"user","content":[{"type":"text","text":"part1"},{"type":"image"},{"type":"text","text":"part2"}]},{"role":"assistant","content":"ans"},{"role":"user","content":"last"}],
+       "a": 0, "b": "yes"}
+
+cases = []
+for t in T:
+    try:
+        cases.append({"template": t, "ok": True, "output": env.from_string(t).render(**ctx)})
+    except Exception as e:  # the error type and message Jinja2 raised
+        cases.append({"template": t, "ok": False, "output": type(e).__name__ + ": " + str(e)})
+print(json.dumps({"generator": "Python Jinja2 " + jinja2.__version__, "context": ctx, "cases": cases},
+                 ensure_ascii=False, indent=1))
