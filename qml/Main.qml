@@ -61,6 +61,13 @@ ApplicationWindow {
         objectName: "systemController"
     }
 
+    // Conversations, saved under the user's data folder ($HEARTH_DATA_DIR in tests).
+    ChatController {
+        id: chatController
+
+        objectName: "chatController"
+    }
+
     Shortcut {
         sequence: "Ctrl+1"
         onActivated: window.showPage(0)
@@ -105,6 +112,7 @@ ApplicationWindow {
 
             ChatsPage {
                 objectName: "page_chats"
+                chats: chatController
                 onOpenPage: key => window.showPageByKey(key)
             }
 

@@ -30,8 +30,8 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
 }
 
 QHash<int, QByteArray> MessageListModel::roleNames() const {
-    return {{IdRole, "messageId"}, {RoleRole, "role"},   {ContentRole, "content"},
-            {ModelRole, "model"},  {StateRole, "state"}, {CreatedRole, "createdAt"}};
+    return {{IdRole, "messageId"},    {RoleRole, "role"},          {ContentRole, "content"},
+            {ModelRole, "modelName"}, {StateRole, "messageState"}, {CreatedRole, "createdAt"}};
 }
 
 void MessageListModel::reset(const QList<MessageRow>& rows) {

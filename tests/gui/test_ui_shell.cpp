@@ -3,6 +3,7 @@
 // against /proc; every page saved as a screenshot in light and dark theme.
 #include "app/core/system_report.h"
 #include "app/ui/app_setup.h"
+#include "app/ui/chat_controller.h"
 #include "app/ui/system_theme.h"
 
 #include <QAccessible>
@@ -82,6 +83,8 @@ class TestUiShell : public QObject {
     std::unique_ptr<QQmlApplicationEngine> engine_;
     QQuickWindow* window_ = nullptr;
     QTemporaryDir store_;
+    QTemporaryDir data_;
+    int runs_ = 0;
     QPalette originalPalette_;
 
     // Starts the UI as main.cpp does; `theme` is HEARTH_THEME (empty: follow the palette).
@@ -90,6 +93,9 @@ class TestUiShell : public QObject {
             qunsetenv("HEARTH_THEME");
         else
             qputenv("HEARTH_THEME", theme);
+        // A fresh chat history for every start: tests never see each other's chats.
+        qputenv("HEARTH_DATA_DIR",
+                QFile::encodeName(data_.filePath(QStringLiteral("run-%1").arg(++runs_))));
         engine_ = std::make_unique<QQmlApplicationEngine>();
         hearth::configureEngine(*engine_);
         engine_->load(hearth::mainQmlUrl());
@@ -112,6 +118,40 @@ class TestUiShell : public QObject {
         const QPointF centre =
             target->mapToScene(QPointF(target->width() / 2, target->height() / 2));
         QTest::mouseClick(window_, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+    }
+
+    // QTest::keyClicks exists for widgets only; windows get one key at a time.
+    void typeText(const char* text) {
+        for (const char* c = text; *c; ++c) QTest::keyClick(window_, *c);
+    }
+
+    // Types "Hello", Shift+Enter, "there" into the composer and sends it with Enter.
+    void typeAndSendAMessage() {
+        QQuickItem* input = item(QStringLiteral("composerInput"));
+        QVERIFY(input);
+        click(input);
+        QTRY_VERIFY(input->hasActiveFocus());
+        typeText("Hello");
+        QTest::keyClick(window_, Qt::Key_Return, Qt::ShiftModifier);
+        typeText("there");
+        QCOMPARE(input->property("text").toString(), QStringLiteral("Hello\nthere"));
+        QTest::keyClick(window_, Qt::Key_Return);
+        QTRY_COMPARE(item(QStringLiteral("messageList"))->property("count").toInt(), 1);
+        QCOMPARE(input->property("text").toString(), QString()); // sent, so cleared
+        QQuickItem* text =
+            findItem(item(QStringLiteral("messageList")), QStringLiteral("messageText"));
+        QVERIFY(text);
+        QCOMPARE(text->property("text").toString(), QStringLiteral("Hello\nthere"));
+    }
+
+    // Feeds a reply through ChatController's streaming entry points, as the engine worker will.
+    void streamAReply() {
+        auto* chats = window_->findChild<hearth::ChatController*>(QStringLiteral("chatController"));
+        QVERIFY(chats);
+        QVERIFY(chats->beginAssistantMessage(QStringLiteral("test-stream")));
+        for (const char* chunk : {"Streamed ", "text ", "from the test, ", "not from a model."})
+            QVERIFY(chats->appendAssistantText(QString::fromLatin1(chunk)));
+        QVERIFY(chats->finishAssistantMessage());
     }
 
     void pressShortcut(int index) {
@@ -137,6 +177,7 @@ private slots:
     void initTestCase() {
         hearth::configureApplication();
         QVERIFY(store_.isValid());
+        QVERIFY(data_.isValid());
         // Never look at the user's real model store.
         qputenv("OLLAMA_MODELS", QFile::encodeName(store_.path()));
         originalPalette_ = QGuiApplication::palette();
@@ -203,7 +244,8 @@ private slots:
         QVERIFY(item(QStringLiteral("rescanButton"))->hasActiveFocus());
         QVERIFY(item(QStringLiteral("rescanButton"))->property("visualFocus").toBool());
         // Keep a picture of the focus ring for people judging keyboard use.
-        QVERIFY(window_->grabWindow().save(QStringLiteral(HEARTH_ARTIFACT_DIR "/ui-focus-light.png")));
+        QVERIFY(
+            window_->grabWindow().save(QStringLiteral(HEARTH_ARTIFACT_DIR "/ui-focus-light.png")));
     }
 
     void everyButtonHasAnAccessibleName() {
@@ -219,7 +261,8 @@ private slots:
                 QVERIFY(a);
                 QVERIFY2(!a->text(QAccessible::Name).trimmed().isEmpty(),
                          qPrintable(QStringLiteral("unnamed button ") + button->objectName()));
-                QVERIFY(a->role() == QAccessible::Button || a->role() == QAccessible::PageTab);
+                QVERIFY(a->role() == QAccessible::Button || a->role() == QAccessible::PageTab ||
+                        a->role() == QAccessible::ListItem);
                 ++checked;
             }
         }
@@ -318,10 +361,38 @@ private slots:
     void chatsEmptyStateLeadsToModels() {
         START("light");
         QCOMPARE(currentPage(), QStringLiteral("chats"));
-        QVERIFY(!item(QStringLiteral("newChatButton"))->isEnabled()); // no model, no chat
+        QVERIFY(item(QStringLiteral("noConversationsLabel"))->isVisible());
         QQuickItem* page = item(QStringLiteral("page_chats"));
         click(findItem(page, QStringLiteral("emptyStateAction")));
         QTRY_COMPARE(currentPage(), QStringLiteral("models"));
+    }
+
+    void composerSendsWithEnterAndBreaksLinesWithShiftEnter() {
+        START("light");
+        typeAndSendAMessage();
+        if (QTest::currentTestFailed()) return;
+        QCOMPARE(item(QStringLiteral("conversationList"))->property("count").toInt(), 1);
+        QCOMPARE(textOf(QStringLiteral("chatTitle")), QStringLiteral("Hello there"));
+        QVERIFY(item(QStringLiteral("chatNotice"))->isVisible()); // says why nobody answers
+        QVERIFY(textOf(QStringLiteral("chatNoticeText")).contains(QStringLiteral("no model")));
+        QVERIFY(!item(QStringLiteral("noConversationsLabel"))->isVisible());
+
+        // The streaming path the engine worker will drive: text grows in place.
+        streamAReply();
+        if (QTest::currentTestFailed()) return;
+        QTRY_COMPARE(item(QStringLiteral("messageList"))->property("count").toInt(), 2);
+
+        // The chat is on disk: a new window shows it again.
+        const QByteArray dataDir = qgetenv("HEARTH_DATA_DIR");
+        engine_.reset();
+        engine_ = std::make_unique<QQmlApplicationEngine>();
+        hearth::configureEngine(*engine_);
+        qputenv("HEARTH_DATA_DIR", dataDir);
+        engine_->load(hearth::mainQmlUrl());
+        QVERIFY(!engine_->rootObjects().isEmpty());
+        window_ = qobject_cast<QQuickWindow*>(engine_->rootObjects().constFirst());
+        QVERIFY(QTest::qWaitForWindowExposed(window_));
+        QCOMPARE(item(QStringLiteral("conversationList"))->property("count").toInt(), 1);
     }
 
     void themeFollowsThePalette() {
@@ -377,6 +448,16 @@ private slots:
                                      .arg(kPageKeys[i], QString::fromLatin1(theme));
             QVERIFY2(shot.save(path), qPrintable(path));
         }
+        // A chat with a message and a streamed reply, for judging the chat view.
+        pressShortcut(0);
+        typeAndSendAMessage();
+        if (QTest::currentTestFailed()) return;
+        streamAReply();
+        if (QTest::currentTestFailed()) return;
+        QTest::qWait(50);
+        const QString path = QStringLiteral(HEARTH_ARTIFACT_DIR "/ui-chat-conversation-%1.png")
+                                 .arg(QString::fromLatin1(theme));
+        QVERIFY2(window_->grabWindow().save(path), qPrintable(path));
     }
 };
 
