@@ -40,6 +40,49 @@ uint64_t pairKey(int32_t a, int32_t b) {
     return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
 }
 
+// (left id, right id) -> merge rank in one flat open-addressing array: building it for ~300k
+// merges is most of a large vocab's load time, and a node-based map allocates per entry.
+class PairRankTable {
+public:
+    void reserve(size_t n) {
+        size_t capacity = 16;
+        while (capacity < n * 2) capacity <<= 1;
+        keys_.assign(capacity, 0);
+        ranks_.assign(capacity, -1); // -1 marks an empty slot
+        mask_ = capacity - 1;
+    }
+    // Keeps the first rank inserted for a pair.
+    void insert(uint64_t key, int32_t rank) {
+        for (uint64_t i = mix(key) & mask_;; i = (i + 1) & mask_) {
+            if (ranks_[i] < 0) {
+                keys_[i] = key;
+                ranks_[i] = rank;
+                return;
+            }
+            if (keys_[i] == key) return;
+        }
+    }
+    int32_t find(uint64_t key) const {
+        if (ranks_.empty()) return -1;
+        for (uint64_t i = mix(key) & mask_;; i = (i + 1) & mask_) {
+            if (ranks_[i] < 0) return -1;
+            if (keys_[i] == key) return ranks_[i];
+        }
+    }
+
+private:
+    static uint64_t mix(uint64_t z) {
+        z ^= z >> 30;
+        z *= 0xbf58476d1ce4e5b9ull;
+        z ^= z >> 27;
+        z *= 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    }
+    std::vector<uint64_t> keys_;
+    std::vector<int32_t> ranks_;
+    uint64_t mask_ = 0;
+};
+
 class BpeEncoder final : public TokenEncoder {
 public:
     BpeEncoder(const Vocab& vocab, std::unique_ptr<tok::RegexSplitter> splitter)
@@ -56,7 +99,7 @@ public:
             const int32_t l = vocab.find(left), r = vocab.find(right);
             const auto r32 = static_cast<int32_t>(rank);
             if (l >= 0 && r >= 0) {
-                merges_.emplace(pairKey(l, r), r32); // the first (lowest) rank wins
+                merges_.insert(pairKey(l, r), r32); // the first (lowest) rank wins
             } else {
                 textMerges_.emplace(std::string(left) + ' ' + std::string(right), r32);
             }
@@ -76,10 +119,7 @@ public:
 private:
     // Rank of merging a and b, or -1 when the vocab has no such merge.
     int32_t mergeRank(std::string_view word, const Symbol& a, const Symbol& b) const {
-        if (a.id >= 0 && b.id >= 0) {
-            const auto it = merges_.find(pairKey(a.id, b.id));
-            return it == merges_.end() ? -1 : it->second;
-        }
+        if (a.id >= 0 && b.id >= 0) return merges_.find(pairKey(a.id, b.id));
         if (textMerges_.empty()) return -1;
         std::string key(word.substr(a.begin, a.len));
         key += ' ';
@@ -147,7 +187,7 @@ private:
 
     const Vocab& vocab_;
     std::unique_ptr<tok::RegexSplitter> splitter_;
-    std::unordered_map<uint64_t, int32_t> merges_;
+    PairRankTable merges_;
     std::unordered_map<std::string, int32_t> textMerges_;
     // Scratch space per thread: encode() is const and may run concurrently.
     static thread_local std::vector<Symbol> symbols_;
