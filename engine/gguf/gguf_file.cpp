@@ -123,10 +123,14 @@ Status readValue(Cursor& c, GgufValue& v, int depth) {
                 v.strings.push_back(*s);
             }
         } else {
-            v.arrays.resize(v.count);
-            for (auto& e : v.arrays) {
+            // Grow as elements are actually read: a nested value is ~10x larger in memory than
+            // its 12-byte minimum on disk, so sizing up front from a hostile count is a DoS.
+            v.arrays.reserve(std::min<uint64_t>(v.count, 4096));
+            for (uint64_t i = 0; i < v.count; ++i) {
+                GgufValue e;
                 e.type = GgufValueType::Array;
                 if (auto st = readValue(c, e, depth + 1); !st) return st;
+                v.arrays.push_back(std::move(e));
             }
         }
         return {};
