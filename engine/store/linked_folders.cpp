@@ -33,6 +33,8 @@ void walk(const std::string& dir, const std::string& folder, int depth, bool wit
             continue;
         }
         if (!storefs::endsWithNoCase(name, ".gguf") || isLaterShard(name)) continue;
+        // Vision projectors sit beside their model; they are not models on their own.
+        if (storefs::iequals(name.substr(0, 6), "mmproj")) continue;
         auto fi = storefs::stat(path); // follows a symlinked file
         if (!fi || !fi->isFile) continue;
         StoreEntry e;
