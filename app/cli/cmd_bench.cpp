@@ -1,0 +1,199 @@
+// hearth-cli bench MODEL: prompt processing (-p tokens in one batch) and generation (-n tokens one
+// at a time from an empty context), -r repetitions after a warm-up, like the reference's
+// llama-bench, so the figures compare directly. Random token ids; output is not looked at.
+#include "app/cli/cli_command.h"
+#include "engine/cpu/kernels/kernels.h"
+#include "engine/model/model.h"
+#include "engine/model/model_context.h"
+#include "engine/store/model_store.h"
+#include "engine/system/memory_info.h"
+
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Series {
+    std::vector<double> values;
+    double median() const {
+        std::vector<double> v = values;
+        std::sort(v.begin(), v.end());
+        if (v.empty()) return 0;
+        return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    }
+    double mean() const {
+        double s = 0;
+        for (double x : values) s += x;
+        return values.empty() ? 0 : s / static_cast<double>(values.size());
+    }
+    double stddev() const {
+        if (values.size() < 2) return 0;
+        const double m = mean();
+        double s = 0;
+        for (double x : values) s += (x - m) * (x - m);
+        return std::sqrt(s / static_cast<double>(values.size() - 1));
+    }
+    QJsonArray json() const {
+        QJsonArray a;
+        for (double x : values) a.append(x);
+        return a;
+    }
+};
+
+int runBench(const QStringList& args) {
+    QTextStream out(stdout), err(stderr);
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        QStringLiteral("Measure prompt and generation speed (tokens/s) and peak memory."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("Store name or GGUF file"));
+    const QCommandLineOption pp(QStringLiteral("p"), QStringLiteral("Prompt tokens (0 = skip)"),
+                                QStringLiteral("N"), QStringLiteral("512"));
+    const QCommandLineOption tg(QStringLiteral("n"), QStringLiteral("Generated tokens (0 = skip)"),
+                                QStringLiteral("N"), QStringLiteral("128"));
+    const QCommandLineOption threads(QStringLiteral("t"),
+                                     QStringLiteral("Threads (0 = one per core)"),
+                                     QStringLiteral("T"), QStringLiteral("0"));
+    const QCommandLineOption reps(QStringLiteral("r"), QStringLiteral("Repetitions"),
+                                  QStringLiteral("R"), QStringLiteral("3"));
+    const QCommandLineOption kvf32(QStringLiteral("kv-f32"),
+                                   QStringLiteral("F32 KV cache instead of F16"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object"));
+    p.addOptions({pp, tg, threads, reps, kvf32, json});
+    p.process(args);
+    if (p.positionalArguments().size() != 1) {
+        err << "hearth-cli bench: exactly one MODEL is required\n";
+        return 2;
+    }
+    bool ok1, ok2, ok3, ok4;
+    const int nPrompt = p.value(pp).toInt(&ok1);
+    const int nGen = p.value(tg).toInt(&ok2);
+    const int nThreads = p.value(threads).toInt(&ok3);
+    const int nReps = p.value(reps).toInt(&ok4);
+    if (!ok1 || !ok2 || !ok3 || !ok4 || nPrompt < 0 || nGen < 0 || nReps < 1) {
+        err << "hearth-cli bench: -p, -n, -t and -r take non-negative numbers (-r at least 1)\n";
+        return 2;
+    }
+    QString model = p.positionalArguments().first();
+    std::string path = model.toStdString();
+    if (!QFileInfo(model).isFile()) {
+        auto r = hearth::ModelStore(hearth::ModelStore::defaultRoot()).resolve(path);
+        if (!r) {
+            err << "hearth-cli bench: " << QString::fromStdString(r.error()) << "\n";
+            return 1;
+        }
+        path = r->modelPath;
+    }
+    auto m = hearth::Model::load(path, hearth::ModelOptions{nThreads, 0, nullptr});
+    if (!m) {
+        err << "hearth-cli bench: " << QString::fromStdString(m.error()) << "\n";
+        return 1;
+    }
+    const hearth::Model& mdl = **m;
+    hearth::ContextOptions co;
+    co.nCtx = std::max(16, std::max(nPrompt, nGen + 1));
+    co.kvType = p.isSet(kvf32) ? hearth::GgmlType::F32 : hearth::GgmlType::F16;
+    co.maxBatch = std::max(1, std::min(nPrompt, 512));
+    auto ctx = hearth::ModelContext::create(mdl, co);
+    if (!ctx) {
+        err << "hearth-cli bench: " << QString::fromStdString(ctx.error()) << "\n";
+        return 1;
+    }
+    hearth::ModelContext& c = **ctx;
+    std::mt19937 rng(1234);
+    std::uniform_int_distribution<int32_t> pick(0, mdl.params().nVocab - 1);
+    std::vector<int32_t> prompt(static_cast<size_t>(nPrompt));
+    for (auto& t : prompt) t = pick(rng);
+
+    auto fail = [&](const hearth::Status& s) {
+        err << "hearth-cli bench: " << QString::fromStdString(s.error()) << "\n";
+        return 1;
+    };
+    auto runPrompt = [&]() -> hearth::Status { return c.eval(prompt, 0, hearth::LogitsFor::Last); };
+    auto runGen = [&](int n) -> hearth::Status {
+        for (int i = 0; i < n; ++i) {
+            const int32_t tok[1] = {pick(rng)};
+            if (auto s = c.eval(tok, i, hearth::LogitsFor::Last); !s) return s;
+        }
+        return {};
+    };
+    // Warm-up: pages the weights in and settles the thread pool.
+    if (nPrompt > 0)
+        if (auto s = runPrompt(); !s) return fail(s);
+    if (nGen > 0)
+        if (auto s = runGen(std::min(nGen, 4)); !s) return fail(s);
+
+    Series ppRate, tgRate;
+    for (int r = 0; r < nReps; ++r) {
+        if (nPrompt > 0) {
+            const auto t0 = Clock::now();
+            if (auto s = runPrompt(); !s) return fail(s);
+            ppRate.values.push_back(nPrompt /
+                                    std::chrono::duration<double>(Clock::now() - t0).count());
+        }
+        if (nGen > 0) {
+            const auto t0 = Clock::now();
+            if (auto s = runGen(nGen); !s) return fail(s);
+            tgRate.values.push_back(nGen /
+                                    std::chrono::duration<double>(Clock::now() - t0).count());
+        }
+    }
+    const uint64_t peak = hearth::peakRssBytes();
+    const std::string isa = hearth::kernels::isaName(hearth::kernels::activeIsa());
+    if (p.isSet(json)) {
+        QJsonObject o;
+        o["model"] = QString::fromStdString(path);
+        o["description"] = QString::fromStdString(mdl.description());
+        o["weight_bytes"] = static_cast<qint64>(mdl.weightBytes());
+        o["backend"] = "cpu";
+        o["isa"] = QString::fromStdString(isa);
+        o["threads"] = mdl.threads();
+        o["kv_type"] = p.isSet(kvf32) ? "f32" : "f16";
+        o["n_prompt"] = nPrompt;
+        o["n_gen"] = nGen;
+        o["repetitions"] = nReps;
+        o["pp_tokens_per_s"] = ppRate.median();
+        o["tg_tokens_per_s"] = tgRate.median();
+        o["pp_tokens_per_s_mean"] = ppRate.mean();
+        o["pp_tokens_per_s_sd"] = ppRate.stddev();
+        o["tg_tokens_per_s_mean"] = tgRate.mean();
+        o["tg_tokens_per_s_sd"] = tgRate.stddev();
+        o["pp_samples"] = ppRate.json();
+        o["tg_samples"] = tgRate.json();
+        o["peak_rss_bytes"] = static_cast<qint64>(peak);
+        out << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
+        return 0;
+    }
+    out << QString::fromStdString(mdl.description()) << " | cpu (" << QString::fromStdString(isa)
+        << ") | " << mdl.threads() << " threads\n";
+    if (nPrompt > 0)
+        out << QStringLiteral("pp%1: %2 ± %3 t/s (median %4)\n")
+                   .arg(nPrompt)
+                   .arg(ppRate.mean(), 0, 'f', 2)
+                   .arg(ppRate.stddev(), 0, 'f', 2)
+                   .arg(ppRate.median(), 0, 'f', 2);
+    if (nGen > 0)
+        out << QStringLiteral("tg%1: %2 ± %3 t/s (median %4)\n")
+                   .arg(nGen)
+                   .arg(tgRate.mean(), 0, 'f', 2)
+                   .arg(tgRate.stddev(), 0, 'f', 2)
+                   .arg(tgRate.median(), 0, 'f', 2);
+    out << QStringLiteral("peak RSS: %1 MiB\n")
+               .arg(static_cast<double>(peak) / (1024.0 * 1024.0), 0, 'f', 1);
+    return 0;
+}
+
+} // namespace
+
+HEARTH_CLI_COMMAND(bench, "bench", "Measure prompt/generation tokens/s and peak memory", runBench)
