@@ -2,6 +2,7 @@
 // The numbers come from engine/fit; this file only reads the catalog, parses options and prints.
 #include "app/cli/cli_command.h"
 #include "engine/fit/fit_report.h"
+#include "engine/system/cpu_info.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -255,6 +256,8 @@ int runFit(const QStringList& args) {
     if (!kvType)
         return fail(QStringLiteral("unknown KV cache type '%1' (f16, q8_0, f32)").arg(p.value(kv)));
     opt.kvType = *kvType;
+    // The engine runs one thread per physical core; each keeps an attention row.
+    opt.threads = std::max(1, hearth::cpuInfo().physicalCores);
 
     MachineMemory machine = probeMachineMemory();
     for (auto [option, field] :

@@ -10,7 +10,6 @@ namespace {
 
 constexpr uint64_t kMiB = 1024 * 1024;
 constexpr uint64_t kLogitRows = 32; // model_context.cpp computes logits this many rows at a time
-constexpr uint64_t kThreads = 16;   // per-thread attention scratch; more threads than this are rare
 
 uint64_t u(int64_t v) {
     return v > 0 ? static_cast<uint64_t>(v) : 0;
@@ -65,7 +64,7 @@ uint64_t kvCacheBytes(const ModelShape& s, int64_t nCtx, KvCacheType type) {
     return kvCacheBytes(s, nCtx, type, s.nLayer);
 }
 
-uint64_t computeBytes(const ModelShape& s, int64_t nCtx, int64_t batch) {
+uint64_t computeBytes(const ModelShape& s, int64_t nCtx, int64_t batch, int threads) {
     const uint64_t b = u(batchTokens(nCtx, batch));
     const uint64_t f = 4; // F32 activations
     const uint64_t qkv = u(s.nHead * s.headDimK + 2 * s.nHeadKv * s.headDimK);
@@ -73,7 +72,7 @@ uint64_t computeBytes(const ModelShape& s, int64_t nCtx, int64_t batch) {
         b * (2 * u(s.nEmbd) + qkv + u(s.nHead * s.headDimV) + 2 * u(s.nFf)) * f +
         std::min<uint64_t>(b, kLogitRows) * u(s.nVocab) * f;
     const uint64_t quantized = b * u(std::max(s.nEmbd, s.nFf)) * 292 / 256;
-    const uint64_t attentionRows = kThreads * u(nCtx) * 8;
+    const uint64_t attentionRows = u(std::max(threads, 1)) * u(nCtx) * 8;
     const uint64_t logitsOut = u(s.nVocab) * f;
     return workspace + quantized + attentionRows + logitsOut;
 }
@@ -103,7 +102,7 @@ Placement placeLayers(const ModelShape& s, const TensorPlan& plan, const Estimat
     (n > 0 ? p.deviceWeights : p.hostWeights) += plan.outputBytes;
     p.hostKv = kvCacheBytes(s, o.nCtx, o.kvType, m - n);
     p.deviceKv = kvCacheBytes(s, o.nCtx, o.kvType, n);
-    const uint64_t full = computeBytes(s, o.nCtx, o.batch);
+    const uint64_t full = computeBytes(s, o.nCtx, o.batch, o.threads);
     if (n == 0) {
         p.hostCompute = full;
     } else {
@@ -126,7 +125,7 @@ MemoryEstimate estimateMemory(const ModelShape& s, const TensorPlan& plan,
     e.bitsPerWeight = plan.bitsPerWeight();
     e.weightsBytes = plan.totalBytes;
     e.kvBytes = kvCacheBytes(s, o.nCtx, o.kvType);
-    e.computeBytes = computeBytes(s, o.nCtx, o.batch);
+    e.computeBytes = computeBytes(s, o.nCtx, o.batch, o.threads);
     e.overheadBytes = hostOverheadBytes(s, o.ggufHeaderBytes);
     return e;
 }

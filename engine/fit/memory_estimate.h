@@ -28,10 +28,10 @@ uint64_t kvCacheBytes(const ModelShape& shape, int64_t nCtx, KvCacheType type);
 //   gate and up                           2 * B * n_ff
 //   logits rows (produced 32 at a time)   min(B, 32) * n_vocab
 // plus activations quantized for quantized matmuls (B * max(n_embd, n_ff) at Q8_K's 292/256
-// bytes), per-thread attention rows (16 threads * n_ctx * 8 bytes) and the returned logits of
-// the last position (n_vocab * 4). Attention is computed row by row, so there is no
+// bytes), per-thread attention rows (threads * n_ctx * 8 bytes) and the returned logits of the
+// last position (n_vocab * 4). Attention is computed row by row, so there is no
 // n_head * B * n_ctx score matrix as in llama.cpp's graph.
-uint64_t computeBytes(const ModelShape& shape, int64_t nCtx, int64_t batch);
+uint64_t computeBytes(const ModelShape& shape, int64_t nCtx, int64_t batch, int threads = 16);
 
 // Host-side runtime overhead beyond tensors: process, threads and allocator (a fixed 64 MiB),
 // the mapped GGUF header (tokenizer strings and merges) and the tokenizer's in-memory tables
@@ -47,6 +47,8 @@ struct EstimateOptions {
     int64_t nCtx = 4096;
     KvCacheType kvType = KvCacheType::F16;
     int64_t batch = 512;
+    int threads =
+        16; // CPU threads (each keeps one attention row of n_ctx); 16 covers most desktops
     uint64_t ggufHeaderBytes = 0; // 0: estimated from the vocabulary
 };
 

@@ -1,0 +1,236 @@
+// The estimate against reality: each configuration is loaded in a fresh child process (so the
+// allocator's caches and earlier models do not blur the numbers), a prompt is evaluated, and the
+// growth of peak RSS over the child's baseline is compared with engine/fit's prediction for the
+// same file, context length and cache type: within 10% or 64 MiB, whichever is larger.
+// Built twice: the conformance models (unit), and with HEARTH_FIT_WIDE a 2-layer model as wide
+// as Llama 3.2 1B in three quant mixes (slow: 1.4 GB of files, a few seconds per child).
+#include "engine/fit/fit_report.h"
+#include "engine/fit/memory_estimate.h"
+#include "engine/fit/tensor_layout.h"
+#include "engine/fit/tensor_plan.h"
+#include "engine/gguf/gguf_writer.h"
+#include "engine/model/model.h"
+#include "engine/model/model_context.h"
+#include "engine/system/memory_info.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QtTest>
+
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+using namespace hearth;
+
+namespace {
+
+const QString kModels = QStringLiteral(HEARTH_SHARED_DIR "/conformance/models/");
+constexpr uint64_t kMiB = 1024 * 1024;
+
+// Child mode: load, evaluate, print {"baseline":..,"peak":..}. Exit code 0 on success.
+int measure(const char* path, int nCtx, bool f32Cache, int promptTokens) {
+    const uint64_t baseline = peakRssBytes();
+    ModelOptions mo;
+    mo.threads = 2;
+    auto model = Model::load(path, mo);
+    if (!model) {
+        std::fprintf(stderr, "load: %s\n", model.error().c_str());
+        return 3;
+    }
+    ContextOptions co;
+    co.nCtx = nCtx;
+    co.kvType = f32Cache ? GgmlType::F32 : GgmlType::F16;
+    auto ctx = ModelContext::create(**model, co);
+    if (!ctx) {
+        std::fprintf(stderr, "context: %s\n", ctx.error().c_str());
+        return 4;
+    }
+    std::vector<int32_t> tokens;
+    for (int i = 0; i < promptTokens; ++i)
+        tokens.push_back((i * 7 + 1) % (*model)->params().nVocab);
+    if (auto s = (*ctx)->eval(tokens, 0, LogitsFor::Last); !s) {
+        std::fprintf(stderr, "eval: %s\n", s.error().c_str());
+        return 5;
+    }
+    // Generation: a few single-token steps, as a chat would.
+    for (int i = 0; i < 4; ++i) {
+        const int32_t t = tokens[static_cast<size_t>(i)];
+        if (auto s = (*ctx)->eval({&t, 1}, promptTokens + i, LogitsFor::Last); !s) return 6;
+    }
+    std::printf("{\"baseline\": %llu, \"peak\": %llu}\n", static_cast<unsigned long long>(baseline),
+                static_cast<unsigned long long>(peakRssBytes()));
+    return 0;
+}
+
+struct Measured {
+    bool ok = false;
+    uint64_t growth = 0;
+    QString error;
+};
+
+Measured runChild(const QString& file, int nCtx, bool f32Cache, int promptTokens) {
+    QProcess p;
+    p.start(QCoreApplication::applicationFilePath(),
+            {QStringLiteral("--measure"), file, QString::number(nCtx), f32Cache ? "f32" : "f16",
+             QString::number(promptTokens)});
+    Measured m;
+    if (!p.waitForFinished(50000)) {
+        p.kill();
+        p.waitForFinished();
+        m.error = QStringLiteral("timed out");
+        return m;
+    }
+    if (p.exitCode() != 0) {
+        m.error = QString::fromUtf8(p.readAllStandardError());
+        return m;
+    }
+    const QJsonObject o = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+    const double base = o.value("baseline").toDouble(-1), peak = o.value("peak").toDouble(-1);
+    if (base < 0 || peak < base) {
+        m.error = QStringLiteral("bad child output");
+        return m;
+    }
+    m.ok = true;
+    m.growth = static_cast<uint64_t>(peak - base);
+    return m;
+}
+
+// What the child adds to its baseline: the estimate without the fixed process part (64 MiB in
+// hostOverheadBytes), which the baseline already contains.
+uint64_t predictedGrowth(const QString& file, int nCtx, bool f32Cache) {
+    auto f = GgufFile::open(file.toStdString());
+    if (!f) qFatal("%s", f.error().c_str());
+    auto shape = fit::shapeFromGguf(**f);
+    if (!shape) qFatal("%s", shape.error().c_str());
+    auto plan = fit::planAsStored(fit::slotsFromGguf(**f), *shape, "file");
+    if (!plan) qFatal("%s", plan.error().c_str());
+    fit::EstimateOptions o;
+    o.nCtx = nCtx;
+    o.kvType = f32Cache ? fit::KvCacheType::F32 : fit::KvCacheType::F16;
+    o.ggufHeaderBytes = (*f)->dataOffset();
+    o.threads = 2; // as the child runs
+    const fit::MemoryEstimate e = fit::estimateMemory(*shape, *plan, o);
+    return e.totalBytes() - 64 * kMiB;
+}
+
+// A model as wide as Llama 3.2 1B (n_embd 2048, 32 heads / 8 KV heads, n_ff 8192, 128256-token
+// tied vocabulary) but with 2 layers, in a variant's real llama-quantize type mix. Weights are
+// zero: memory does not depend on values, and zeros write fast.
+[[maybe_unused]] QString writeWideModel(const std::string& variant) {
+    const QString path = QStringLiteral(HEARTH_ARTIFACT_DIR "/fit-1b-wide-%1.gguf")
+                             .arg(QString::fromStdString(variant));
+    fit::ModelShape s;
+    s.arch = "llama";
+    s.nLayer = 2;
+    s.nEmbd = 2048;
+    s.nHead = 32;
+    s.nHeadKv = 8;
+    s.headDimK = s.headDimV = 64;
+    s.nFf = 8192;
+    s.nVocab = 128256;
+    s.nCtxTrain = 131072;
+    s.tiedEmbeddings = true;
+    auto v = fit::quantVariantByName(variant);
+    auto plan = fit::planVariant(fit::synthesizeSlots(s), s, *v);
+    if (!plan) qFatal("%s", plan.error().c_str());
+    GgufWriter w;
+    w.setString("general.architecture", "llama");
+    w.setString("general.name", "fit-1b-wide");
+    w.setU32("general.file_type", static_cast<uint32_t>(v->fileType));
+    w.setU32("llama.block_count", 2);
+    w.setU32("llama.context_length", 131072);
+    w.setU32("llama.embedding_length", 2048);
+    w.setU32("llama.feed_forward_length", 8192);
+    w.setU32("llama.attention.head_count", 32);
+    w.setU32("llama.attention.head_count_kv", 8);
+    w.setU32("llama.rope.dimension_count", 64);
+    w.setF32("llama.rope.freq_base", 500000.0f);
+    w.setF32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
+    w.setU32("llama.vocab_size", 128256);
+    for (const auto& t : plan->tensors) {
+        std::vector<int64_t> ne(t.slot.ne, t.slot.ne + t.slot.nDims);
+        auto st = w.addTensor(t.slot.name, t.type, ne, [](uint8_t* out, uint64_t n) {
+            std::memset(out, 0, n);
+            return Status{};
+        });
+        if (!st) qFatal("%s", st.error().c_str());
+    }
+    auto bytes = w.fileBytes();
+    if (QFileInfo(path).size() != static_cast<qint64>(bytes.ok() ? *bytes : 0)) {
+        if (auto st = w.writeFile(path.toStdString()); !st) qFatal("%s", st.error().c_str());
+    }
+    return path;
+}
+
+} // namespace
+
+class TestFitMeasured : public QObject {
+    Q_OBJECT
+private slots:
+    void predictionMatchesPeakRss_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("ctx");
+        QTest::addColumn<bool>("f32Cache");
+        QTest::addColumn<int>("prompt");
+        const QString tiny = kModels + "cf-q-llama-tinyvocab/cf-q-llama-tinyvocab-";
+#ifndef HEARTH_FIT_WIDE
+        QTest::newRow("tiny Q4_K_M 2K f16") << tiny + "Q4_K_M.gguf" << 2048 << false << 64;
+        QTest::newRow("tiny Q8_0 32K f16") << tiny + "Q8_0.gguf" << 32768 << false << 64;
+        QTest::newRow("tiny Q4_0 64K f32") << tiny + "Q4_0.gguf" << 65536 << true << 64;
+        QTest::newRow("tiny F16 128K f32") << tiny + "F16.gguf" << 131072 << true << 64;
+        QTest::newRow("llama-spm F32 16K f16")
+            << kModels + "cf-b-llama-spm/cf-b-llama-spm-F32.gguf" << 16384 << false << 64;
+        QTest::newRow("llama-spm F32 64K f32")
+            << kModels + "cf-b-llama-spm/cf-b-llama-spm-F32.gguf" << 65536 << true << 64;
+        QTest::newRow("phi3 F32 32K f16")
+            << kModels + "cf-d-phi3/cf-d-phi3-F32.gguf" << 32768 << false << 64;
+        QTest::newRow("stories260K 8K f32")
+            << kModels + "stories260K/stories260K.gguf" << 8192 << true << 64;
+#else
+        QDir().mkpath(QStringLiteral(HEARTH_ARTIFACT_DIR));
+        // Few tokens through the wide model keep the test fast on two cores.
+        for (const char* v : {"Q4_K_M", "Q8_0", "F16"}) {
+            const QString file = writeWideModel(v);
+            QTest::newRow(qPrintable(QStringLiteral("1B-wide %1 4K f16").arg(v)))
+                << file << 4096 << false << 8;
+        }
+        QTest::newRow("1B-wide Q4_K_M 32K f16") << writeWideModel("Q4_K_M") << 32768 << false << 8;
+#endif
+    }
+
+    void predictionMatchesPeakRss() {
+        QFETCH(QString, file);
+        QFETCH(int, ctx);
+        QFETCH(bool, f32Cache);
+        QFETCH(int, prompt);
+        const Measured m = runChild(file, ctx, f32Cache, prompt);
+        QVERIFY2(m.ok, qPrintable(m.error));
+        const uint64_t predicted = predictedGrowth(file, ctx, f32Cache);
+        const double diff =
+            std::abs(static_cast<double>(predicted) - static_cast<double>(m.growth));
+        const double allowed = std::max(0.10 * static_cast<double>(m.growth), 64.0 * kMiB);
+        qInfo("%s ctx %d %s: predicted %.1f MiB, measured %.1f MiB (%+.1f%%)",
+              qPrintable(QFileInfo(file).fileName()), ctx, f32Cache ? "f32" : "f16",
+              predicted / double(kMiB), m.growth / double(kMiB),
+              100.0 * (static_cast<double>(predicted) / static_cast<double>(m.growth) - 1));
+        QVERIFY2(
+            diff <= allowed,
+            qPrintable(QStringLiteral("predicted %1, measured %2").arg(predicted).arg(m.growth)));
+    }
+};
+
+int main(int argc, char** argv) {
+    if (argc == 6 && std::strcmp(argv[1], "--measure") == 0)
+        return measure(argv[2], std::atoi(argv[3]), std::strcmp(argv[4], "f32") == 0,
+                       std::atoi(argv[5]));
+    QCoreApplication app(argc, argv);
+    TestFitMeasured t;
+    return QTest::qExec(&t, argc, argv);
+}
+
+#include "test_fit_measured.moc"
