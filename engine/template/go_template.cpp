@@ -1,6 +1,7 @@
 #include "engine/template/go_template.h"
 
 #include "engine/template/json.h"
+#include "engine/template/py_string.h"
 #include "engine/template/template_error.h"
 
 #include <algorithm>
@@ -357,9 +358,8 @@ private:
                 ++lx.i;
             std::string num = lx.s.substr(b, lx.i - b);
             try {
-                e.literal = num.find('.') != std::string::npos
-                                ? Value(std::stod(num))
-                                : Value(static_cast<std::int64_t>(std::stoll(num)));
+                e.literal = num.find('.') != std::string::npos ? Value(py::toDouble(num))
+                                                               : Value(py::toInt64(num));
             } catch (...) {
                 fail("bad number syntax: " + num, line);
             }

@@ -36,8 +36,7 @@ Value attrPath(const Value& item, const std::string& path) {
     Value cur = item;
     for (const auto& part : py::split(path, std::string("."), -1, false)) {
         bool digits = !part.empty() && std::all_of(part.begin(), part.end(), ::isdigit);
-        cur =
-            getItem(cur, digits ? Value(static_cast<std::int64_t>(std::stoll(part))) : Value(part));
+        cur = getItem(cur, digits ? Value(py::toInt64(part)) : Value(part));
     }
     return cur;
 }

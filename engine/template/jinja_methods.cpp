@@ -110,7 +110,7 @@ Value strFormat(const std::string& fmt, const CallArgs& a) {
             if (field.empty()) {
                 if (auto_ < a.positional.size()) v = &a.positional[auto_++];
             } else if (std::all_of(field.begin(), field.end(), ::isdigit)) {
-                std::size_t idx = std::stoul(field);
+                auto idx = static_cast<std::uint64_t>(py::toInt64(field));
                 if (idx < a.positional.size()) v = &a.positional[idx];
             } else {
                 for (const auto& [k, kv] : a.keyword)

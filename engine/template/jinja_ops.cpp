@@ -115,11 +115,19 @@ std::string percentFormat(const std::string& fmt, const Value& argsValue) {
         char buf[128];
         switch (c) {
         case 's':
-            out += pyStr(a);
+        case 'r': {
+            std::string text = c == 's' ? pyStr(a) : pyRepr(a);
+            bool left = spec.find('-') != std::string::npos;
+            std::int64_t width = 0;
+            for (char d : spec) {
+                if (d == '.') break;
+                if (d >= '0' && d <= '9' && width < 100000) width = width * 10 + (d - '0');
+            }
+            auto pad =
+                static_cast<std::size_t>(std::max<std::int64_t>(0, width - py::length(text)));
+            out += left ? text + std::string(pad, ' ') : std::string(pad, ' ') + text;
             break;
-        case 'r':
-            out += pyRepr(a);
-            break;
+        }
         case 'd':
         case 'i':
             if (!a.isNumber())
@@ -211,7 +219,7 @@ Value getItem(const Value& obj, const Value& key) {
         }
         return missingAttr(obj, key.asString());
     }
-    return Value::undefined(quoted(objectTypeRepr(obj)) + " has no element " + pyRepr(key));
+    return Value::undefined(objectTypeRepr(obj) + " has no element " + pyRepr(key));
 }
 
 Value sliceValue(const Value& obj, std::optional<std::int64_t> start,

@@ -1,5 +1,6 @@
 #include "engine/template/jinja_parser.h"
 
+#include "engine/template/py_string.h"
 #include "engine/template/template_error.h"
 
 #include <charconv>
@@ -555,7 +556,7 @@ private:
             std::int64_t v = 0;
             auto r = std::from_chars(tok.text.data(), tok.text.data() + tok.text.size(), v);
             if (r.ec != std::errc())
-                n->value = Value(std::stod(tok.text));
+                n->value = Value(py::toDouble(tok.text));
             else
                 n->value = Value(v);
             advance();
@@ -563,7 +564,7 @@ private:
         }
         case TokenType::Float: {
             auto n = node(ExprKind::Literal, tok);
-            n->value = Value(std::stod(tok.text));
+            n->value = Value(py::toDouble(tok.text));
             advance();
             return n;
         }
@@ -629,7 +630,7 @@ private:
                     auto n = node(ExprKind::Item, at);
                     n->a = std::move(e);
                     auto idx = node(ExprKind::Literal, cur());
-                    idx->value = Value(static_cast<std::int64_t>(std::stoll(cur().text)));
+                    idx->value = Value(py::toInt64(cur().text));
                     n->b = std::move(idx);
                     advance();
                     e = anchored(std::move(n));

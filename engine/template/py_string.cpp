@@ -1,6 +1,9 @@
 #include "engine/template/py_string.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
 
 namespace hearth::tmpl::py {
 
@@ -277,6 +280,28 @@ std::int64_t count(std::string_view s, std::string_view sub) {
          pos = s.find(sub, pos + sub.size()))
         ++n;
     return n;
+}
+
+std::int64_t toInt64(std::string_view digits) {
+    std::int64_t v = 0;
+    auto r = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (r.ec == std::errc::result_out_of_range)
+        return digits.substr(0, 1) == "-" ? INT64_MIN : INT64_MAX;
+    return v;
+}
+
+double toDouble(std::string_view text) {
+    // from_chars, not strtod: the app's locale must not change what "1.5" means.
+    double v = 0;
+    auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (r.ec == std::errc::result_out_of_range) {
+        bool negative = text.substr(0, 1) == "-";
+        bool tiny =
+            text.find("e-") != std::string_view::npos || text.find("E-") != std::string_view::npos;
+        v = tiny ? 0.0 : HUGE_VAL;
+        if (negative) v = -v;
+    }
+    return v;
 }
 
 std::string repeat(std::string_view s, std::int64_t n) {

@@ -32,6 +32,10 @@ std::int64_t find(std::string_view s, std::string_view sub, bool fromRight); // 
 std::int64_t count(std::string_view s, std::string_view sub);
 std::string repeat(std::string_view s, std::int64_t n);
 
+// Number parsing that never throws: out-of-range integers saturate, subnormal floats survive.
+std::int64_t toInt64(std::string_view digits);
+double toDouble(std::string_view text);
+
 // Resolves Python slice bounds for a sequence of `len` items; returns the selected indices.
 std::vector<std::int64_t> sliceIndices(std::int64_t len, std::optional<std::int64_t> start,
                                        std::optional<std::int64_t> stop,

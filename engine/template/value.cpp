@@ -1,7 +1,9 @@
 #include "engine/template/value.h"
 
 #include "engine/template/py_string.h"
+#include "engine/template/template_error.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -20,8 +22,22 @@ Value Value::undefined(std::string hint) {
     return v;
 }
 
+namespace {
+// Nesting beyond kMaxDepth (only reachable by a template building lists in a loop) is refused:
+// printing or freeing such a value would recurse that deep on the native stack.
+std::uint16_t nestedDepth(int childMax) {
+    if (childMax + 1 > Value::kMaxDepth)
+        raise("RecursionError",
+              "values nested deeper than " + std::to_string(Value::kMaxDepth) + " levels");
+    return static_cast<std::uint16_t>(childMax + 1);
+}
+} // namespace
+
 Value Value::list(ValueList items, bool isTuple) {
     Value v;
+    int childMax = 0;
+    for (const auto& i : items) childMax = std::max(childMax, i.depth());
+    v.depth_ = nestedDepth(childMax);
     v.kind_ = Kind::List;
     v.tuple_ = isTuple;
     v.obj_ = std::make_shared<ValueList>(std::move(items));
@@ -30,6 +46,10 @@ Value Value::list(ValueList items, bool isTuple) {
 
 Value Value::dict(Dict d) {
     Value v;
+    int childMax = 0;
+    for (const auto& e : d.entries)
+        childMax = std::max({childMax, e.first.depth(), e.second.depth()});
+    v.depth_ = nestedDepth(childMax);
     v.kind_ = Kind::Dict;
     v.obj_ = std::make_shared<Dict>(std::move(d));
     return v;
@@ -277,7 +297,23 @@ std::string pyStringRepr(const std::string& s) {
     return out;
 }
 
+namespace {
+// Namespaces are mutable and can contain themselves; Python would recurse until RecursionError.
+struct ReprDepth {
+    static inline thread_local int depth = 0;
+    ReprDepth() {
+        if (++depth > Value::kMaxDepth) {
+            --depth; // this guard never finishes constructing, so its destructor will not run
+            raise("RecursionError",
+                  "maximum recursion depth exceeded while getting the repr of an object");
+        }
+    }
+    ~ReprDepth() { --depth; }
+};
+} // namespace
+
 std::string pyRepr(const Value& v) {
+    ReprDepth guard;
     switch (v.kind()) {
     case Value::Kind::String:
         return pyStringRepr(v.asString());
@@ -310,6 +346,7 @@ std::string pyRepr(const Value& v) {
 }
 
 std::string pyStr(const Value& v) {
+    ReprDepth guard;
     switch (v.kind()) {
     case Value::Kind::Undefined:
         return "";

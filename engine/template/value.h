@@ -87,6 +87,10 @@ public:
     const Function& asFunction() const;
     LoopState& asLoop() const;
 
+    // How deeply containers nest inside this value (0 for scalars).
+    int depth() const { return depth_; }
+    static constexpr int kMaxDepth = 1000;
+
     // Python's truthiness.
     bool truthy() const;
     // Python's type name as used in error messages ("NoneType", "str", "dict", ...).
@@ -95,6 +99,7 @@ public:
 private:
     Kind kind_ = Kind::Undefined;
     bool tuple_ = false;
+    std::uint16_t depth_ = 0; // container nesting, capped so hostile data cannot blow the stack
     union {
         bool b;
         std::int64_t i;

@@ -37,26 +37,33 @@ private slots:
         QTest::addColumn<QString>("templateText");
         QTest::addColumn<bool>("ok");
         QTest::addColumn<QString>("expected");
+        QTest::addColumn<int>("contextIndex");
         QFile f(QStringLiteral(HEARTH_SOURCE_DIR "/tests/template/jinja_reference_cases.json"));
         QVERIFY(f.open(QIODevice::ReadOnly));
         auto doc = parseJson(f.readAll().toStdString());
         QVERIFY2(doc.ok(), doc.ok() ? "" : doc.error().c_str());
-        context_ = *doc->asDict().find("context");
         int i = 0;
-        for (const auto& c : doc->asDict().find("cases")->asList()) {
-            const Dict& d = c.asDict();
-            QTest::newRow(QByteArray::number(i++).constData())
-                << QString::fromStdString(d.find("template")->asString()) << d.find("ok")->asBool()
-                << QString::fromStdString(d.find("output")->asString());
+        for (const auto& group : doc->asDict().find("groups")->asList()) {
+            contexts_.push_back(*group.asDict().find("context"));
+            for (const auto& c : group.asDict().find("cases")->asList()) {
+                const Dict& d = c.asDict();
+                QTest::newRow(QByteArray::number(i++).constData())
+                    << QString::fromStdString(d.find("template")->asString())
+                    << d.find("ok")->asBool()
+                    << QString::fromStdString(d.find("output")->asString())
+                    << int(contexts_.size() - 1);
+            }
         }
-        QVERIFY(i >= 60);
+        QVERIFY(i >= 120);
     }
 
     void referenceCases() {
         QFETCH(QString, templateText);
         QFETCH(bool, ok);
         QFETCH(QString, expected);
-        auto r = render(templateText.toStdString(), context_);
+        QFETCH(int, contextIndex);
+        auto r =
+            render(templateText.toStdString(), contexts_[static_cast<std::size_t>(contextIndex)]);
         QCOMPARE(r.ok(), ok);
         if (ok) {
             QCOMPARE(QString::fromStdString(*r), expected);
@@ -183,6 +190,13 @@ private slots:
             << "nesting too deep";
         QTest::newRow("deep blocks")
             << QString("{% if true %}").repeated(3000) << "nesting too deep";
+        QTest::newRow("deeply nested list")
+            << "{% set ns = namespace(x=[]) %}{% for i in range(100000) %}{% set ns.x = [ns.x] "
+               "%}{% endfor %}{{ ns.x }}"
+            << "RecursionError";
+        QTest::newRow("self-containing namespace")
+            << "{% set ns = namespace(me=none) %}{% set ns.me = ns %}{{ ns }}"
+            << "RecursionError";
         QTest::newRow("deep not") << "{{ " + QString("not ").repeated(5000) + "x }}"
                                   << "nesting too deep";
     }
@@ -221,7 +235,7 @@ private slots:
     }
 
 private:
-    Value context_;
+    std::vector<Value> contexts_;
 };
 
 QTEST_GUILESS_MAIN(TestJinja)
