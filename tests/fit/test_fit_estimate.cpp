@@ -4,6 +4,7 @@
 #include "engine/fit/fit_report.h"
 #include "engine/fit/fit_verdict.h"
 #include "engine/fit/memory_estimate.h"
+#include "engine/fit/preflight.h"
 #include "engine/fit/quant_mix.h"
 #include "engine/fit/tensor_layout.h"
 #include "engine/fit/tensor_plan.h"
@@ -391,6 +392,37 @@ private slots:
         QVERIFY(hostOverheadBytes(s, 0) > (64ull << 20));
         QCOMPARE(hostOverheadBytes(s, 1000) - hostOverheadBytes(s, 0),
                  1000 - estimatedHeaderBytes(s));
+    }
+
+    // The loader's check: refuses with the numbers when the model cannot fit at all.
+    void preflightRefusesWhatCannotFit() {
+        auto f = GgufFile::open(
+            (kShared + "/models/cf-b-llama-spm/cf-b-llama-spm-F32.gguf").toStdString());
+        QVERIFY(f.ok());
+        EstimateOptions o;
+        o.nCtx = 65536;
+        o.kvType = KvCacheType::F32;
+        auto shape = shapeFromGguf(**f);
+        QVERIFY(shape.ok());
+        auto plan = planAsStored(slotsFromGguf(**f), *shape, "file");
+        QVERIFY(plan.ok());
+        o.ggufHeaderBytes = (*f)->dataOffset();
+        const uint64_t need = placeLayers(*shape, *plan, o, 0).hostTotal();
+        MachineMemory m{64ull << 30, need, 0, ""};
+        QVERIFY(preflightLoad(**f, o, m).ok()); // exactly enough ("tight") still loads
+        m.ramAvailableBytes = need - 1;
+        const Status st = preflightLoad(**f, o, m);
+        QVERIFY(!st.ok());
+        QVERIFY2(st.error().find("of RAM at context 65536") != std::string::npos,
+                 st.error().c_str());
+        QVERIFY(st.error().find("cf-b-llama-spm-F32.gguf needs") != std::string::npos);
+        // With a GPU: the device part is checked too.
+        m.ramAvailableBytes = 64ull << 30;
+        m.gpuBytes = 1ull << 20;
+        const Status gpu = preflightLoad(**f, o, m, 2);
+        QVERIFY(!gpu.ok());
+        QVERIFY2(gpu.error().find("GPU memory for 2 layers") != std::string::npos,
+                 gpu.error().c_str());
     }
 
     void contextSteps() {
