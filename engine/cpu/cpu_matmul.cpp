@@ -47,15 +47,13 @@ Status CpuBackend::matmul(const TensorRef& w, const TensorRef& x, const TensorRe
 
     const size_t wStride = w.stride();
     const uint8_t* wBase = rowPtr(w, 0);
-    const auto vecDot = k.vecDot;
+    const GgmlType wType = w.type;
     pool_.parallelFor(nOut, [&](int64_t o0, int64_t o1) {
         for (int64_t ob = o0; ob < o1; ob += kRowBlock) {
             const int64_t oe = std::min(o1, ob + kRowBlock);
-            for (int64_t t = 0; t < nTok; ++t) {
-                const uint8_t* a = act + t * qStride;
-                float* y = rowF32(out, t);
-                for (int64_t o = ob; o < oe; ++o) y[o] = vecDot(nIn, wBase + o * wStride, a);
-            }
+            for (int64_t t = 0; t < nTok; ++t)
+                kernels::vecDotRows(wType, nIn, wBase + ob * wStride, wStride, oe - ob,
+                                    act + t * qStride, rowF32(out, t) + ob);
         }
     });
     return {};
