@@ -42,6 +42,13 @@ void Evaluator::checkSize(std::size_t bytes) const {
                                           std::to_string(env_.limits.maxOutputBytes) + " bytes");
 }
 
+void Evaluator::countNamespace() {
+    if (++namespaces_ > env_.limits.maxNamespaces)
+        raise("TemplateRuntimeError", "template created more than " +
+                                          std::to_string(env_.limits.maxNamespaces) +
+                                          " namespace() objects");
+}
+
 void Evaluator::write(std::string_view s) {
     checkSize(out_->size() + s.size());
     out_->append(s);

@@ -18,6 +18,8 @@ struct RenderLimits {
     std::uint64_t maxSteps = 5'000'000;
     int maxCallDepth = 100;
     std::size_t maxOutputBytes = 32u << 20;
+    // namespace() objects are mutable and can be chained without bound; real templates make a few.
+    int maxNamespaces = 1000;
 };
 
 struct RenderEnvironment {
@@ -50,6 +52,7 @@ public:
     // Guards every value that can grow without bound (strings, lists).
     void checkSize(std::size_t bytes) const;
     const RenderEnvironment& environment() const { return env_; }
+    void countNamespace();
 
 private:
     enum class Flow { Normal, Break, Continue };
@@ -71,6 +74,7 @@ private:
     std::string* out_ = nullptr;
     std::uint64_t steps_ = 0;
     int callDepth_ = 0;
+    int namespaces_ = 0;
 };
 
 } // namespace hearth::tmpl

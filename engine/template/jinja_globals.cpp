@@ -141,7 +141,8 @@ std::string formatTime(const std::string& f, const std::tm& tm) {
 
 void addGlobals(Scope& g) {
     g.set("range", Value::function("range", rangeFn));
-    g.set("namespace", Value::function("namespace", [](Evaluator&, CallArgs& a) {
+    g.set("namespace", Value::function("namespace", [](Evaluator& ev, CallArgs& a) {
+              ev.countNamespace();
               return Value::newNamespace(kwargsDict(a));
           }));
     g.set("dict", Value::function(
