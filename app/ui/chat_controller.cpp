@@ -34,9 +34,12 @@ ChatController::ChatController(const QString& databasePath, QObject* parent)
         return;
     }
     reloadConversations();
-    if (store_.recoveredMessages() > 0)
-        setNotice(tr("%1 answer(s) were cut off when Hearth last stopped; their text is kept.")
-                      .arg(store_.recoveredMessages()));
+    const int cut = store_.recoveredMessages();
+    if (cut == 1)
+        setNotice(tr("An answer was cut off when Hearth last stopped; its text is kept."));
+    else if (cut > 1)
+        setNotice(
+            tr("%1 answers were cut off when Hearth last stopped; their text is kept.").arg(cut));
 }
 
 ChatController::~ChatController() = default;
