@@ -9,6 +9,7 @@ Rectangle {
 
     property alias text: input.text
     property bool canSend: true
+    readonly property string hint: qsTr("Enter to send, Shift+Enter for a new line")
     signal sendRequested(string text)
 
     function send() {
@@ -50,7 +51,7 @@ Rectangle {
                 id: input
 
                 objectName: "composerInput"
-                placeholderText: qsTr("Message… (Enter to send, Shift+Enter for a new line)")
+                placeholderText: qsTr("Message…")
                 wrapMode: TextEdit.Wrap
                 color: Theme.text
                 placeholderTextColor: Theme.textFaint
@@ -60,6 +61,7 @@ Rectangle {
                 background: null
                 Accessible.role: Accessible.EditableText
                 Accessible.name: qsTr("Message")
+                Accessible.description: composer.hint
 
                 Keys.onReturnPressed: event => composer.handleEnter(event)
                 Keys.onEnterPressed: event => composer.handleEnter(event)

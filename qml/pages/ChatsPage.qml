@@ -32,7 +32,7 @@ Item {
         // Conversation list column.
         Rectangle {
             Layout.fillHeight: true
-            Layout.preferredWidth: 260
+            Layout.preferredWidth: page.width < 700 ? 200 : 260  // leave the chat room when narrow
             color: Theme.surface
 
             ColumnLayout {
@@ -213,12 +213,21 @@ Item {
                 Layout.fillWidth: true
                 Layout.margins: Theme.pageMargin
                 Layout.topMargin: 12
-                Layout.bottomMargin: 20
+                Layout.bottomMargin: 6
                 canSend: page.chats && page.chats.ready && !page.chats.streaming
                 onSendRequested: text => {
                     if (page.chats.send(text))
                         composer.clear();
                 }
+            }
+
+            Label {
+                Layout.alignment: Qt.AlignRight
+                Layout.rightMargin: Theme.pageMargin
+                Layout.bottomMargin: 12
+                text: composer.hint
+                color: Theme.textFaint
+                font.pixelSize: Theme.fontSmall
             }
         }
     }

@@ -423,6 +423,30 @@ private slots:
         QTRY_VERIFY(window_->color().lightness() < 60);
     }
 
+    void layoutHoldsAtTheMinimumSize() {
+        START("light");
+        window_->resize(window_->minimumSize());
+        QTRY_COMPARE(window_->size(), window_->minimumSize());
+        const QRectF bounds(QPointF(0, 0), QSizeF(window_->size()));
+        for (int i = 0; i < kPageKeys.size(); ++i) {
+            pressShortcut(i);
+            QTest::qWait(50);
+            QVERIFY(window_->grabWindow().save(
+                QStringLiteral(HEARTH_ARTIFACT_DIR "/ui-%1-minimum.png").arg(kPageKeys[i])));
+        }
+        // The page's actions stay reachable inside the window, not pushed off its edge.
+        for (const char* name : {"copyReportButton", "refreshButton"}) {
+            QQuickItem* button = item(QString::fromLatin1(name));
+            QVERIFY(button);
+            const QRectF r =
+                button->mapRectToScene(QRectF(0, 0, button->width(), button->height()));
+            QVERIFY2(bounds.contains(r), name);
+        }
+        // One column of cards on a narrow window.
+        QQuickItem* cpu = item(QStringLiteral("cpuModelLabel"));
+        QVERIFY(cpu && cpu->width() > 0);
+    }
+
     void screenshots_data() {
         QTest::addColumn<QByteArray>("theme");
         QTest::newRow("light") << QByteArray("light");
