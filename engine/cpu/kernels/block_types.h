@@ -1,6 +1,8 @@
 #pragma once
 // Internal: ggml's block layouts, byte for byte (ggml-common.h). Scales stored as half are kept
-// as raw uint16_t bits; convert with float16.h.
+// as raw uint16_t bits; convert with float16.h. Helpers here are `static` on purpose: the SIMD
+// files include this header with ISA flags, and an AVX-512 copy must never be the one the
+// linker hands to scalar code.
 #include <cstdint>
 
 namespace hearth::kernels {
@@ -96,7 +98,7 @@ inline constexpr int8_t kIQ4NLValues[16] = {-127, -104, -83, -65, -49, -35, -22,
                                             1,    13,   25,  38,  53,  69,  89,  113};
 
 // 6-bit scale and min j (0..7) of a Q4_K / Q5_K super-block's 12 packed scale bytes.
-inline void kquantScaleMin(int j, const uint8_t* q, uint8_t& scale, uint8_t& min) {
+static inline void kquantScaleMin(int j, const uint8_t* q, uint8_t& scale, uint8_t& min) {
     if (j < 4) {
         scale = q[j] & 63;
         min = q[j + 4] & 63;
@@ -107,7 +109,7 @@ inline void kquantScaleMin(int j, const uint8_t* q, uint8_t& scale, uint8_t& min
 }
 
 // The 16 signed 6-bit scales of a Q3_K super-block (already minus 32).
-inline void q3kScales(const uint8_t* packed, int8_t out[16]) {
+static inline void q3kScales(const uint8_t* packed, int8_t out[16]) {
     for (int j = 0; j < 16; ++j) {
         const int low = j < 8 ? (packed[j] & 0xF) : (packed[j - 8] >> 4);
         const int high = (packed[8 + j % 4] >> (2 * (j / 4))) & 3;

@@ -4,8 +4,11 @@
 // to vecDotType(W) (Q8_0 for Q4_0/Q5_0/Q8_0/IQ4_NL, Q8_1 for Q4_1/Q5_1, Q8_K for the k-quants
 // and IQ4_XS, F16/BF16/F32 for the float types).
 //
-// Every kernel has a scalar reference (kernels_ref.cpp) and, for hot paths, AVX2 and AVX-512
-// versions (*_avx2.cpp, *_avx512.cpp) selected once at run time from CPUID.
+// Every kernel has a scalar reference (kernels_ref*.cpp). Every vecDot and the Q8_0/Q8_1/F16
+// activation quantizers also have AVX2 and AVX-512 (VNNI) versions (kernels_x86.h compiled by
+// *_avx2.cpp and *_avx512.cpp) selected once at run time from CPUID. SIMD and scalar agree
+// exactly on integer sums and quantized bytes; float sums differ only in summation order.
+// Float conversions for other code: float16.h. Whole-model quantization: model_quantizer.h.
 #include "engine/core/result.h"
 #include "engine/gguf/ggml_type.h"
 

@@ -8,7 +8,7 @@ namespace hearth::kernels {
 
 // Round to nearest, ties to even, for |x| < 2^22: ggml's nearest_int (and the result of
 // _mm256_round_ps(_MM_ROUND_NEAREST)) without depending on the FPU rounding mode.
-inline int nearestInt(float x) {
+static inline int nearestInt(float x) {
     const float shifted = x + 12582912.f; // 1.5 * 2^23: the integer lands in the mantissa
     int32_t bits;
     std::memcpy(&bits, &shifted, sizeof bits);
