@@ -1,0 +1,60 @@
+#pragma once
+// MockHub: a loopback imitation of registry.ollama.ai, huggingface.co and their CDN, following
+// shared/docs/protocols.md section 6: the API on 127.0.0.1, the CDN on "localhost" (another
+// host name, so credentials crossing hosts are visible), 307/302 redirects to presigned-looking
+// CDN URLs, Range/206, the real 404/401 JSON error shapes, and switchable faults.
+#include "net/mock_http_server.h"
+
+#include <QByteArray>
+#include <QMap>
+#include <QSet>
+#include <QString>
+#include <QUrl>
+
+struct MockHfRepo {
+    QString id;
+    QVector<QPair<QString, QByteArray>> files; // path -> bytes
+    bool gated = false;
+    qint64 downloads = 0, likes = 0;
+    QString lastModified;
+};
+
+class MockHub {
+public:
+    MockHub();
+    bool listen(); // both servers on ephemeral ports
+
+    QUrl apiUrl() const; // http://127.0.0.1:P1
+    QUrl cdnUrl() const; // http://localhost:P2
+
+    // Fixtures.
+    QString addBlob(const QByteArray& bytes); // returns "sha256:<hex>"
+    // A model "ns/model:tag" whose layers are (mediaType, bytes); the config is generated.
+    QByteArray addModel(const QString& nameSpace, const QString& model, const QString& tag,
+                        const QVector<QPair<QString, QByteArray>>& layers);
+    void addRepo(const MockHfRepo& repo) { repos_.insert(repo.id, repo); }
+
+    // Faults (sticky until changed, unless "Once").
+    int dropOnceAfter = -1; // CDN: next blob body cut after this many bytes
+    QString corruptHex;     // CDN: flip a byte in the middle of this blob
+    qint64 cdnBytesPerSecond = 0;
+    bool ignoreRangeOnce = false;    // CDN: next ranged request answered 200 with the full body
+    bool stallOnce = false;          // CDN: next blob request sends headers then nothing
+    int fail5xx = 0;                 // API: this many 503s first
+    bool serveBlobsDirectly = false; // registry answers 200 with the bytes instead of 307
+
+    MockHttpServer api;
+    MockHttpServer cdn;
+
+private:
+    void handleApi(const MockRequest& r, MockResponse& out);
+    void handleCdn(const MockRequest& r, MockResponse& out);
+    void serveBlob(const MockRequest& r, MockResponse& out, const QString& hex);
+    void handleRegistry(const QStringList& parts, const MockRequest& r, MockResponse& out);
+    void handleHf(const MockRequest& r, MockResponse& out);
+
+    QMap<QString, QByteArray> blobs_;     // hex -> bytes
+    QMap<QString, QByteArray> manifests_; // "ns/model:tag" -> bytes
+    QSet<QString> models_;                // "ns/model"
+    QMap<QString, MockHfRepo> repos_;
+};

@@ -1,0 +1,534 @@
+// Pulls against MockHub (loopback Ollama registry + Hugging Face + CDN): by Ollama name and by HF
+// file, resume after a dropped connection and after a restart, digest mismatch, unknown names,
+// disk full, split GGUFs, shared blobs on delete, pause/cancel, the CLI, and loopback throughput.
+#include "app/core/download_manager.h"
+#include "app/core/hf_client.h"
+#include "engine/gguf/gguf_file.h"
+#include "engine/store/model_store.h"
+#include "engine/store/sha256.h"
+#include "net/mock_hub.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+using namespace hearth;
+
+namespace {
+
+const QString kModels = QStringLiteral(HEARTH_SHARED_DIR "/conformance/models");
+const QString kTiny = kModels + QStringLiteral("/cf-q-llama-tinyvocab/cf-q-llama-tinyvocab-");
+const QString kCli = QStringLiteral(HEARTH_BINARY_DIR "/app/hearth-cli");
+const QString kTemplate = QStringLiteral("application/vnd.ollama.image.template");
+const QString kParams = QStringLiteral("application/vnd.ollama.image.params");
+const QString kModel = QStringLiteral("application/vnd.ollama.image.model");
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QByteArray pseudoRandom(int n, quint32 seed) {
+    QByteArray b(n, 0);
+    for (int i = 0; i < n; ++i) {
+        seed = seed * 1664525u + 1013904223u;
+        b[i] = char(seed >> 24);
+    }
+    return b;
+}
+
+QString hexOf(const QByteArray& b) {
+    return QString::fromLatin1(QCryptographicHash::hash(b, QCryptographicHash::Sha256).toHex());
+}
+
+QStringList filesUnder(const QString& dir) {
+    QStringList out;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) out << it.next();
+    return out;
+}
+
+struct PullResult {
+    DownloadJob::State state;
+    QString error;
+    QString name;
+};
+
+} // namespace
+
+class TestDownloads : public QObject {
+    Q_OBJECT
+    MockHub hub_;
+    QByteArray q4_, f32_, f16_, template_, params_;
+    const QString hfToken_ = QStringLiteral("hf_") + QString(34, QLatin1Char('a'));
+
+    DownloadSettings settings() const {
+        DownloadSettings s;
+        s.registry = hub_.apiUrl();
+        s.hfEndpoint = hub_.apiUrl();
+        s.backoffBaseMs = 20;
+        s.stallTimeoutMs = 2000;
+        s.maxRetries = 4;
+        return s;
+    }
+
+    PullResult pull(const QString& root, const QString& spec, const DownloadSettings& s) {
+        DownloadManager manager(s, root);
+        DownloadJob* job = manager.enqueue(spec);
+        QSignalSpy done(job, &DownloadJob::finished);
+        if (!job->finishedState()) done.wait(60000);
+        return {job->state(), job->error(), job->modelName()};
+    }
+
+    void resetFaults() {
+        hub_.dropOnceAfter = -1;
+        hub_.corruptHex.clear();
+        hub_.cdnBytesPerSecond = 0;
+        hub_.ignoreRangeOnce = false;
+        hub_.stallOnce = false;
+        hub_.fail5xx = 0;
+        hub_.serveBlobsDirectly = false;
+        hub_.api.log.clear();
+        hub_.cdn.log.clear();
+        hub_.cdn.bodyBytesSent = 0;
+    }
+
+private slots:
+    void initTestCase() {
+        q4_ = readAll(kTiny + QStringLiteral("Q4_K_M.gguf"));
+        f32_ = readAll(kTiny + QStringLiteral("F32.gguf"));
+        f16_ = readAll(kTiny + QStringLiteral("F16.gguf"));
+        QVERIFY(q4_.size() > 500000 && f32_.size() > 5000000 && f16_.size() > 1000000);
+        template_ = "{{ .System }}\n{{ .Prompt }}";
+        params_ = "{\"stop\":[\"</s>\"],\"temperature\":0.7}";
+        hub_.addModel(QStringLiteral("library"), QStringLiteral("tiny"), QStringLiteral("latest"),
+                      {{kModel, q4_}, {kTemplate, template_}, {kParams, params_}});
+        hub_.addModel(QStringLiteral("library"), QStringLiteral("tiny"), QStringLiteral("f32"),
+                      {{kModel, f32_}, {kTemplate, template_}, {kParams, params_}});
+        hub_.addModel(QStringLiteral("hearth-test"), QStringLiteral("tiny-GGUF"),
+                      QStringLiteral("Q4_K_M"), {{kModel, q4_}});
+        MockHfRepo repo;
+        repo.id = QStringLiteral("hearth-test/tiny-GGUF");
+        repo.downloads = 500;
+        repo.likes = 3;
+        repo.lastModified = QStringLiteral("2026-01-02T00:00:00.000Z");
+        repo.files = {
+            {QStringLiteral(".gitattributes"), "*.gguf filter=lfs\n"},
+            {QStringLiteral("README.md"), "# tiny\n"},
+            {QStringLiteral("tiny-Q4_K_M.gguf"), q4_},
+            {QStringLiteral("tiny-F16.gguf"), f16_},
+            {QStringLiteral("mmproj-tiny-f16.gguf"), pseudoRandom(5000, 1)},
+            {QStringLiteral("tiny.imatrix.gguf"), pseudoRandom(3000, 2)},
+            {QStringLiteral("Q2_K/tiny-Q2_K-00001-of-00002.gguf"), pseudoRandom(4000, 3)},
+            {QStringLiteral("Q2_K/tiny-Q2_K-00002-of-00002.gguf"), pseudoRandom(4000, 4)}};
+        hub_.addRepo(repo);
+        MockHfRepo gated;
+        gated.id = QStringLiteral("hearth-test/gated-GGUF");
+        gated.gated = true;
+        gated.downloads = 10;
+        gated.likes = 50;
+        gated.lastModified = QStringLiteral("2026-03-01T00:00:00.000Z");
+        gated.files = {{QStringLiteral("g-Q4_K_M.gguf"), q4_}};
+        hub_.addRepo(gated);
+        QVERIFY(hub_.listen());
+    }
+
+    void init() { resetFaults(); }
+
+    void pullsByOllamaName() {
+        QTemporaryDir dir;
+        const PullResult r = pull(dir.path(), QStringLiteral("tiny"), settings());
+        QCOMPARE(r.error, QString());
+        QCOMPARE(r.state, DownloadJob::State::Done);
+        QCOMPARE(r.name, QStringLiteral("tiny:latest"));
+        // The manifest is the registry's bytes, unchanged; every blob hashes to its name.
+        const QByteArray manifest = readAll(
+            dir.path() + QStringLiteral("/manifests/registry.ollama.ai/library/tiny/latest"));
+        QVERIFY(manifest.startsWith("{\"schemaVersion\":2"));
+        for (const QString& blob :
+             QDir(dir.path() + QStringLiteral("/blobs")).entryList(QDir::Files))
+            QCOMPARE(QStringLiteral("sha256-") +
+                         hexOf(readAll(dir.path() + QStringLiteral("/blobs/") + blob)),
+                     blob);
+        QCOMPARE(QDir(dir.path() + QStringLiteral("/blobs")).entryList(QDir::Files).size(), 4);
+        QVERIFY(filesUnder(dir.path() + QStringLiteral("/.hearth-partial")).isEmpty());
+        // The store lists it and the GGUF opens.
+        ModelStore store(dir.path().toStdString());
+        auto resolved = store.resolve("tiny");
+        QVERIFY(resolved.ok());
+        QVERIFY(GgufFile::open(resolved->modelPath).ok());
+        QVERIFY(store.verify("tiny")->ok());
+        // Protocol: manifest GET with the right Accept, 307 to the CDN, no credentials there.
+        QCOMPARE(hub_.api.log.first().path, QByteArray("/v2/library/tiny/manifests/latest"));
+        QCOMPARE(hub_.api.log.first().header("accept"),
+                 QByteArray("application/vnd.docker.distribution.manifest.v2+json"));
+        QVERIFY(hub_.api.log.first().header("user-agent").startsWith("hearth/"));
+        QCOMPARE(hub_.cdn.log.size(), 4);
+        for (const MockRequest& req : hub_.cdn.log) QVERIFY(req.header("authorization").isEmpty());
+    }
+
+    void pullsRegistryBlobsServedDirectly() {
+        QTemporaryDir dir;
+        hub_.serveBlobsDirectly = true; // 200 instead of 307: Ollama fails here, we accept it
+        const PullResult r = pull(dir.path(), QStringLiteral("tiny"), settings());
+        QCOMPARE(r.error, QString());
+        QVERIFY(hub_.cdn.log.isEmpty());
+    }
+
+    void pullsHfNameThroughRegistryProtocol() {
+        QTemporaryDir dir;
+        const PullResult r =
+            pull(dir.path(), QStringLiteral("hf.co/hearth-test/tiny-GGUF:Q4_K_M"), settings());
+        QCOMPARE(r.error, QString());
+        QCOMPARE(r.name, QStringLiteral("hf.co/hearth-test/tiny-GGUF:Q4_K_M"));
+        QVERIFY(QFile::exists(dir.path() +
+                              QStringLiteral("/manifests/hf.co/hearth-test/tiny-GGUF/Q4_K_M")));
+    }
+
+    void pullsHfFile() {
+        QTemporaryDir dir;
+        DownloadSettings s = settings();
+        s.hfToken = hfToken_;
+        PullResult r = pull(dir.path(), QStringLiteral("hf:hearth-test/tiny-GGUF:q4_k_m"), s);
+        QCOMPARE(r.error, QString());
+        QCOMPARE(r.name, QStringLiteral("hf.co/hearth-test/tiny-GGUF:Q4_K_M"));
+        r = pull(dir.path(), QStringLiteral("hf:hearth-test/tiny-GGUF/tiny-F16.gguf"), s);
+        QCOMPARE(r.error, QString());
+        QCOMPARE(r.name, QStringLiteral("hf.co/hearth-test/tiny-GGUF:F16"));
+        ModelStore store(dir.path().toStdString());
+        auto list = store.list();
+        QVERIFY(list.ok());
+        QCOMPARE(int(list->size()), 2);
+        for (const StoreEntry& e : *list) {
+            QVERIFY(e.problems.empty());
+            QVERIFY(e.summary.has_value());
+            QVERIFY(GgufFile::open(e.modelPath).ok());
+        }
+        QCOMPARE(QString::fromStdString(list->at(1).summary->fileTypeName),
+                 QStringLiteral("Q4_K_M"));
+        QVERIFY(store.verify("hf.co/hearth-test/tiny-GGUF:Q4_K_M")->ok());
+        // The token went to the HF API host and never to the CDN.
+        bool apiAuth = false;
+        for (const MockRequest& req : hub_.api.log)
+            apiAuth = apiAuth || req.header("authorization") == "Bearer " + hfToken_.toUtf8();
+        QVERIFY(apiAuth);
+        for (const MockRequest& req : hub_.cdn.log) QVERIFY(req.header("authorization").isEmpty());
+    }
+
+    void resumesAfterConnectionDrop() {
+        QTemporaryDir dir;
+        DownloadSettings s = settings();
+        s.parallelBlobs = 1; // the model blob goes first
+        hub_.dropOnceAfter = 1000000;
+        const PullResult r = pull(dir.path(), QStringLiteral("tiny:f32"), s);
+        QCOMPARE(r.error, QString());
+        bool resumed = false;
+        for (const MockRequest& req : hub_.cdn.log)
+            resumed = resumed || req.header("range") == "bytes=1000000-";
+        QVERIFY(resumed);
+        // Resumed, not restarted: about one blob's worth of bytes went over the wire.
+        QVERIFY(hub_.cdn.bodyBytesSent < f32_.size() + 100000);
+        QVERIFY(ModelStore(dir.path().toStdString()).verify("tiny:f32")->ok());
+    }
+
+    void restartsWhenRangeIsIgnored() {
+        QTemporaryDir dir;
+        DownloadSettings s = settings();
+        s.parallelBlobs = 1;
+        hub_.dropOnceAfter = 1000000;
+        hub_.ignoreRangeOnce = true; // the retry gets 200 + the whole body
+        const PullResult r = pull(dir.path(), QStringLiteral("tiny:f32"), s);
+        QCOMPARE(r.error, QString());
+        QVERIFY(ModelStore(dir.path().toStdString()).verify("tiny:f32")->ok());
+    }
+
+    void resumesAfterRestart() {
+        QTemporaryDir dir;
+        DownloadSettings s = settings();
+        s.parallelBlobs = 1;
+        hub_.cdnBytesPerSecond = 4000000;
+        const QString partial =
+            BlobDownload::partialPath(dir.path(), QStringLiteral("sha256:") + hexOf(f32_));
+        {
+            // The first "process": stopped abruptly once a part of the model is on disk.
+            DownloadManager first(s, dir.path());
+            DownloadJob* job = first.enqueue(QStringLiteral("tiny:f32"));
+            QTRY_VERIFY_WITH_TIMEOUT(job->bytesDone() > 600000, 30000);
+        }
+        const qint64 onDisk = QFileInfo(partial).size();
+        QVERIFY(onDisk > 600000 && onDisk < f32_.size());
+        QVERIFY(!QFile::exists(dir.path() +
+                               QStringLiteral("/manifests/registry.ollama.ai/library/tiny/f32")));
+        hub_.cdnBytesPerSecond = 0;
+        hub_.cdn.log.clear();
+        const PullResult r = pull(dir.path(), QStringLiteral("tiny:f32"), s);
+        QCOMPARE(r.error, QString());
+        QCOMPARE(hub_.cdn.log.first().header("range"), "bytes=" + QByteArray::number(onDisk) + "-");
+        QVERIFY(ModelStore(dir.path().toStdString()).verify("tiny:f32")->ok());
+    }
+
+    void cliResumesAfterKill() {
+        QTemporaryDir dir;
+        hub_.cdnBytesPerSecond = 2000000;
+        const QStringList args = {QStringLiteral("pull"),       QStringLiteral("tiny:f32"),
+                                  QStringLiteral("--models"),   dir.path(),
+                                  QStringLiteral("--registry"), hub_.apiUrl().toString(),
+                                  QStringLiteral("--parallel"), QStringLiteral("1")};
+        QProcess p;
+        p.start(kCli, args);
+        const QString partial =
+            BlobDownload::partialPath(dir.path(), QStringLiteral("sha256:") + hexOf(f32_));
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(partial).size() > 300000, 30000);
+        p.kill(); // SIGKILL: no clean-up runs
+        QVERIFY(p.waitForFinished(5000));
+        const qint64 onDisk = QFileInfo(partial).size();
+        hub_.cdnBytesPerSecond = 0;
+        hub_.cdn.log.clear();
+        p.start(kCli, args);
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 60000);
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(p.readAllStandardOutput().contains("pulled tiny:f32"));
+        QCOMPARE(hub_.cdn.log.first().header("range"), "bytes=" + QByteArray::number(onDisk) + "-");
+    }
+
+    void rejectsDigestMismatch() {
+        QTemporaryDir dir;
+        hub_.corruptHex = hexOf(q4_);
+        PullResult r = pull(dir.path(), QStringLiteral("tiny"), settings());
+        QCOMPARE(r.state, DownloadJob::State::Failed);
+        QVERIFY2(
+            r.error.contains(
+                QStringLiteral("digest mismatch, file must be downloaded again: want sha256:") +
+                hexOf(q4_)),
+            qPrintable(r.error));
+        QVERIFY(!QFile::exists(dir.path() + QStringLiteral("/blobs/sha256-") + hexOf(q4_)));
+        QVERIFY(!QFile::exists(
+            BlobDownload::partialPath(dir.path(), QStringLiteral("sha256:") + hexOf(q4_))));
+        QVERIFY(!QDir(dir.path() + QStringLiteral("/manifests")).exists());
+        hub_.corruptHex.clear();
+        r = pull(dir.path(), QStringLiteral("tiny"), settings());
+        QCOMPARE(r.error, QString());
+    }
+
+    void unknownNamesAreClear() {
+        QTemporaryDir dir;
+        DownloadSettings s = settings();
+        PullResult r = pull(dir.path(), QStringLiteral("nosuchmodel"), s);
+        QCOMPARE(r.state, DownloadJob::State::Failed);
+        QVERIFY2(r.error.contains(QStringLiteral("no model named library/nosuchmodel")),
+                 qPrintable(r.error));
+        r = pull(dir.path(), QStringLiteral("tiny:nosuchtag"), s);
+        QVERIFY2(r.error.contains(QStringLiteral("no tag 'nosuchtag'")), qPrintable(r.error));
+        r = pull(dir.path(), QStringLiteral("hf:hearth-test/missing-GGUF"), s);
+        QVERIFY2(r.error.contains(QStringLiteral("repository hearth-test/missing-GGUF not found")),
+                 qPrintable(r.error));
+        r = pull(dir.path(), QStringLiteral("hf:hearth-test/gated-GGUF"), s);
+        QVERIFY2(r.error.contains(QStringLiteral("is gated")), qPrintable(r.error));
+        r = pull(dir.path(), QStringLiteral("hf:hearth-test/tiny-GGUF:Q3_K_S"), s);
+        QVERIFY2(r.error.contains(QStringLiteral("no GGUF file matching 'Q3_K_S'")),
+                 qPrintable(r.error));
+        r = pull(dir.path(), QStringLiteral("bad name!"), s);
+        QVERIFY2(r.error.contains(QStringLiteral("invalid model name")), qPrintable(r.error));
+        QVERIFY(filesUnder(dir.path()).isEmpty());
+        // With a token the gated repo opens.
+        s.hfToken = hfToken_;
+        r = pull(dir.path(), QStringLiteral("hf:hearth-test/gated-GGUF"), s);
+        QCOMPARE(r.error, QString());
+    }
+
+    void refusesSplitGguf() {
+        QTemporaryDir dir;
+        const PullResult r =
+            pull(dir.path(), QStringLiteral("hf:hearth-test/tiny-GGUF:Q2_K"), settings());
+        QVERIFY2(r.error.contains(QStringLiteral("split into 2 files")), qPrintable(r.error));
+        QVERIFY(filesUnder(dir.path()).isEmpty());
+    }
+
+    void diskFullFailsCleanly() {
+        QTemporaryDir dir;
+        DownloadSettings s = settings();
+        // Not enough space up front: nothing is fetched.
+        s.freeSpace = [](const QString&) { return qint64(1000); };
+        PullResult r = pull(dir.path(), QStringLiteral("tiny"), s);
+        QVERIFY2(r.error.contains(QStringLiteral("not enough disk space")), qPrintable(r.error));
+        QVERIFY(hub_.cdn.log.isEmpty());
+        // The disk fills up mid-download: the pull stops, no manifest, the store stays consistent.
+        s.freeSpace = {};
+        s.parallelBlobs = 1;
+        auto written = std::make_shared<qint64>(0);
+        s.beforeWrite = [written](qint64 n) { return (*written += n) <= 400000; };
+        r = pull(dir.path(), QStringLiteral("tiny"), s);
+        QCOMPARE(r.state, DownloadJob::State::Failed);
+        QVERIFY2(r.error.contains(QStringLiteral("No space left on device")), qPrintable(r.error));
+        QVERIFY(!QDir(dir.path() + QStringLiteral("/manifests")).exists());
+        auto list = ModelStore(dir.path().toStdString()).list(false);
+        QVERIFY(list.ok() && list->empty());
+        // Space freed: the next pull finishes.
+        s.beforeWrite = {};
+        r = pull(dir.path(), QStringLiteral("tiny"), s);
+        QCOMPARE(r.error, QString());
+    }
+
+    void deleteKeepsSharedBlobs() {
+        QTemporaryDir dir;
+        QCOMPARE(pull(dir.path(), QStringLiteral("tiny"), settings()).error, QString());
+        QCOMPARE(pull(dir.path(), QStringLiteral("tiny:f32"), settings()).error, QString());
+        ModelStore store(dir.path().toStdString());
+        auto removed = store.remove("tiny:latest");
+        QVERIFY(removed.ok());
+        const std::string templateDigest = "sha256:" + hexOf(template_).toStdString();
+        QVERIFY(std::find(removed->keptBlobs.begin(), removed->keptBlobs.end(), templateDigest) !=
+                removed->keptBlobs.end());
+        QVERIFY(!QFile::exists(dir.path() + QStringLiteral("/blobs/sha256-") + hexOf(q4_)));
+        QVERIFY(store.verify("tiny:f32")->ok());
+    }
+
+    void retriesTransientErrorsAndStalls() {
+        QTemporaryDir dir;
+        DownloadSettings s = settings();
+        s.stallTimeoutMs = 300;
+        hub_.fail5xx = 2;
+        hub_.stallOnce = true;
+        const PullResult r = pull(dir.path(), QStringLiteral("tiny"), s);
+        QCOMPARE(r.error, QString());
+    }
+
+    void pausesResumesAndCancels() {
+        QTemporaryDir dir;
+        DownloadSettings s = settings();
+        s.parallelBlobs = 1;
+        hub_.cdnBytesPerSecond = 3000000;
+        DownloadManager manager(s, dir.path());
+        DownloadJob* job = manager.enqueue(QStringLiteral("tiny:f32"));
+        QTRY_VERIFY_WITH_TIMEOUT(job->bytesDone() > 300000, 30000);
+        job->pause();
+        QCOMPARE(job->state(), DownloadJob::State::Paused);
+        hub_.cdnBytesPerSecond = 0;
+        job->resume();
+        QSignalSpy done(job, &DownloadJob::finished);
+        QVERIFY(done.wait(30000));
+        QCOMPARE(job->error(), QString());
+
+        QTemporaryDir dir2;
+        hub_.cdnBytesPerSecond = 3000000;
+        DownloadManager manager2(s, dir2.path());
+        DownloadJob* job2 = manager2.enqueue(QStringLiteral("tiny:f32"));
+        QTRY_VERIFY_WITH_TIMEOUT(job2->bytesDone() > 300000, 30000);
+        job2->cancel();
+        QCOMPARE(job2->state(), DownloadJob::State::Cancelled);
+        QVERIFY(filesUnder(dir2.path() + QStringLiteral("/.hearth-partial")).isEmpty());
+        QVERIFY(!QDir(dir2.path() + QStringLiteral("/manifests")).exists());
+    }
+
+    void bandwidthLimitHolds() {
+        QTemporaryDir dir;
+        DownloadSettings s = settings();
+        s.bandwidthLimit = 4000000;
+        const PullResult r = pull(dir.path(), QStringLiteral("hf:hearth-test/tiny-GGUF:Q4_K_M"), s);
+        QCOMPARE(r.error, QString());
+    }
+
+    void refusesPlainHttpOffLoopback() {
+        QTemporaryDir dir;
+        DownloadSettings s = settings();
+        s.registry = QUrl(QStringLiteral("http://registry.example.com"));
+        const PullResult r = pull(dir.path(), QStringLiteral("tiny"), s);
+        QVERIFY2(r.error.contains(QStringLiteral("refusing plain http")), qPrintable(r.error));
+        QVERIFY(urlPolicyError(QUrl(QStringLiteral("https://huggingface.co"))).isEmpty());
+        QVERIFY(urlPolicyError(QUrl(QStringLiteral("http://[::1]:8080"))).isEmpty());
+    }
+
+    void searchesHuggingFace() {
+        QNetworkAccessManager nam;
+        HfClient hf(&nam, settings());
+        QVector<HfRepo> got;
+        QString error;
+        bool called = false;
+        hf.search(QStringLiteral("hearth-test"), HfClient::Sort::Likes, 10, this,
+                  [&](QVector<HfRepo> repos, QString e) { got = repos, error = e, called = true; });
+        QTRY_VERIFY(called);
+        QCOMPARE(error, QString());
+        QCOMPARE(got.size(), 2);
+        QCOMPARE(got[0].id, QStringLiteral("hearth-test/gated-GGUF"));
+        QVERIFY(got[0].gated);
+        QCOMPARE(got[1].downloads, qint64(500));
+        QVERIFY(hub_.api.log.last().query.contains("filter=gguf"));
+        // The repository's files: quant labels, shards, side files.
+        QVector<HfFile> files;
+        called = false;
+        hf.listFiles(QStringLiteral("hearth-test/tiny-GGUF"), this,
+                     [&](QVector<HfFile> f, QString e) { files = f, error = e, called = true; });
+        QTRY_VERIFY(called);
+        QCOMPARE(files.size(), 8);
+        int models = 0, shards = 0;
+        for (const HfFile& f : files) {
+            models += f.isModel;
+            shards += f.splitCount == 2;
+        }
+        QCOMPARE(models, 4);
+        QCOMPARE(shards, 2);
+        QCOMPARE(ggufQuantLabel(QStringLiteral("Llama-3.2-1B-Instruct-Q4_K_M.gguf")),
+                 QStringLiteral("Q4_K_M"));
+        QCOMPARE(ggufQuantLabel(QStringLiteral("x-UD-Q4_K_XL-00001-of-00003.gguf")),
+                 QStringLiteral("Q4_K_XL"));
+        QCOMPARE(ggufQuantLabel(QStringLiteral("model.gguf")), QString());
+        // The CLI prints the same.
+        QProcess p;
+        p.start(kCli, {QStringLiteral("search"), QStringLiteral("tiny"),
+                       QStringLiteral("--hf-endpoint"), hub_.apiUrl().toString()});
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(p.readAllStandardOutput().contains("hearth-test/tiny-GGUF"));
+    }
+
+    void cliPullExitCodes() {
+        QTemporaryDir dir;
+        QProcess p;
+        p.start(kCli, {QStringLiteral("pull"), QStringLiteral("tiny:nosuchtag"),
+                       QStringLiteral("--models"), dir.path(), QStringLiteral("--registry"),
+                       hub_.apiUrl().toString()});
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY(p.readAllStandardError().contains("no tag 'nosuchtag'"));
+        p.start(kCli, {QStringLiteral("pull"), QStringLiteral("hf:hearth-test/tiny-GGUF"),
+                       QStringLiteral("--models"), dir.path(), QStringLiteral("--hf-endpoint"),
+                       hub_.apiUrl().toString()});
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(p.readAllStandardOutput().contains("pulled hf.co/hearth-test/tiny-GGUF:Q4_K_M"));
+    }
+
+    void loopbackThroughput() {
+        // The largest conformance model, pulled over loopback vs a plain file copy of it.
+        const QString big = kModels + QStringLiteral("/cf-b-llama-spm/cf-b-llama-spm-F32.gguf");
+        const QByteArray bytes = readAll(big);
+        QVERIFY(bytes.size() > 10000000);
+        hub_.addModel(QStringLiteral("library"), QStringLiteral("big"), QStringLiteral("latest"),
+                      {{kModel, bytes}});
+        QTemporaryDir dir;
+        QElapsedTimer t;
+        t.start();
+        const PullResult r = pull(dir.path(), QStringLiteral("big"), settings());
+        const qint64 pullMs = std::max<qint64>(1, t.elapsed());
+        QCOMPARE(r.error, QString());
+        t.restart();
+        QVERIFY(QFile::copy(big, dir.path() + QStringLiteral("/copy.gguf")));
+        const qint64 copyMs = std::max<qint64>(1, t.elapsed());
+        qInfo("loopback pull of %lld bytes: %lld ms (%.0f MB/s, SHA-256 included); plain file "
+              "copy: %lld ms (%.0f MB/s)",
+              qint64(bytes.size()), pullMs, double(bytes.size()) / 1e3 / double(pullMs), copyMs,
+              double(bytes.size()) / 1e3 / double(copyMs));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDownloads)
+#include "test_downloads.moc"
