@@ -34,6 +34,7 @@ bool applyTest(Evaluator& ev, const std::string& name, const Value& subject, Cal
 bool isKnownTest(const std::string& name);
 bool isKnownFilter(const std::string& name);
 void addGlobals(Scope& globals);
+std::string htmlEscape(const std::string& s); // markupsafe.escape
 std::string formatTime(const std::string& format, const std::tm& tm);
 
 // Argument helpers: positional index or keyword name, else the default.

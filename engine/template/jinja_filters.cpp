@@ -135,12 +135,19 @@ Value fTrim(Evaluator&, const Value& v, CallArgs& a) {
 }
 
 Value fSafe(Evaluator&, const Value& v, CallArgs&) {
-    return v.isString() ? v : Value(softStr(v));
+    return Value::markup(softStr(v));
 }
 
 Value fEscape(Evaluator&, const Value& v, CallArgs&) {
+    if (v.isMarkup()) return v;
+    return Value::markup(htmlEscape(softStr(v)));
+}
+
+} // namespace
+
+std::string htmlEscape(const std::string& s) {
     std::string out;
-    for (char c : softStr(v)) {
+    for (char c : s) {
         switch (c) {
         case '&':
             out += "&amp;";
@@ -161,8 +168,10 @@ Value fEscape(Evaluator&, const Value& v, CallArgs&) {
             out.push_back(c);
         }
     }
-    return Value(std::move(out));
+    return out;
 }
+
+namespace {
 
 Value fReplace(Evaluator& ev, const Value& v, CallArgs& a) {
     std::string from = softStr(argumentOr(a, 0, "old", Value("")));
@@ -201,17 +210,18 @@ Value fFirst(Evaluator&, const Value& v, CallArgs&) {
 }
 
 Value fLast(Evaluator&, const Value& v, CallArgs&) {
+    if (v.isGenerator()) raise("TypeError", "'generator' object is not reversible");
     ValueList items = iterateValue(v);
     if (items.empty()) return Value::undefined("No last item, sequence was empty.");
     return items.back();
 }
 
 Value fItems(Evaluator&, const Value& v, CallArgs&) {
-    if (v.isUndefined()) return Value::list({});
+    if (v.isUndefined()) return Value::generator({});
     if (!v.isDict()) raise("TypeError", "Can only get item pairs from a mapping.");
     ValueList out;
     for (const auto& [k, val] : v.asDict().entries) out.push_back(Value::list({k, val}, true));
-    return Value::list(std::move(out));
+    return Value::generator(std::move(out));
 }
 
 Value fList(Evaluator&, const Value& v, CallArgs&) {
@@ -220,7 +230,7 @@ Value fList(Evaluator&, const Value& v, CallArgs&) {
 
 Value fMap(Evaluator& ev, const Value& v, CallArgs& a) {
     ValueList out;
-    if (!v.truthy()) return Value::list({}); // Jinja2 skips falsy inputs (even None)
+    if (!v.truthy()) return Value::generator({}); // Jinja2 skips falsy inputs (even None)
     const Value* attribute = argument(a, static_cast<std::size_t>(-1), "attribute");
     if (attribute) {
         Value dflt = argumentOr(a, static_cast<std::size_t>(-1), "default", Value::undefined());
@@ -228,7 +238,7 @@ Value fMap(Evaluator& ev, const Value& v, CallArgs& a) {
             Value got = attrPath(item, softStr(*attribute));
             out.push_back(got.isUndefined() && !dflt.isUndefined() ? dflt : got);
         }
-        return Value::list(std::move(out));
+        return Value::generator(std::move(out));
     }
     if (a.positional.empty()) raise("FilterArgumentError", "map requires a filter argument");
     std::string filter = softStr(a.positional[0]);
@@ -239,14 +249,14 @@ Value fMap(Evaluator& ev, const Value& v, CallArgs& a) {
         CallArgs copy = rest;
         out.push_back(applyFilter(ev, filter, item, copy));
     }
-    return Value::list(std::move(out));
+    return Value::generator(std::move(out));
 }
 
 Value selectImpl(Evaluator& ev, const Value& v, CallArgs& a, bool byAttr, bool keep) {
     std::size_t testIdx = byAttr ? 1 : 0;
     std::string attr = byAttr ? softStr(argumentOr(a, 0, "attr", Value(""))) : "";
     ValueList out;
-    if (!v.truthy()) return Value::list({}); // Jinja2 skips falsy inputs (even None)
+    if (!v.truthy()) return Value::generator({}); // Jinja2 skips falsy inputs (even None)
     for (const auto& item : iterateValue(v)) {
         Value subject = byAttr ? attrPath(item, attr) : item;
         bool pass;
@@ -260,7 +270,7 @@ Value selectImpl(Evaluator& ev, const Value& v, CallArgs& a, bool byAttr, bool k
         }
         if (pass == keep) out.push_back(item);
     }
-    return Value::list(std::move(out));
+    return Value::generator(std::move(out));
 }
 
 Value fSelect(Evaluator& ev, const Value& v, CallArgs& a) {
@@ -371,7 +381,7 @@ Value fUnique(Evaluator&, const Value& v, CallArgs& a) {
         seen.push_back(key);
         out.push_back(item);
     }
-    return Value::list(std::move(out));
+    return Value::generator(std::move(out));
 }
 
 Value fSort(Evaluator&, const Value& v, CallArgs& a) {
@@ -460,7 +470,7 @@ Value fBatch(Evaluator&, const Value& v, CallArgs& a) {
             while (static_cast<std::int64_t>(cur.size()) < n) cur.push_back(fill);
         out.push_back(Value::list(std::move(cur)));
     }
-    return Value::list(std::move(out));
+    return Value::generator(std::move(out));
 }
 
 Value fWordcount(Evaluator&, const Value& v, CallArgs&) {

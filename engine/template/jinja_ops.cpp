@@ -187,7 +187,7 @@ Value getItem(const Value& obj, const Value& key) {
             return boundMethod(obj, key.asString());
         break;
     case Value::Kind::List:
-        if (key.isInt() || key.isBool()) {
+        if ((key.isInt() || key.isBool()) && !obj.isGenerator()) {
             const auto& items = obj.asList();
             auto n = static_cast<std::int64_t>(items.size());
             std::int64_t i = normalizeIndex(key.asInt(), n);
@@ -225,6 +225,7 @@ Value getItem(const Value& obj, const Value& key) {
 Value sliceValue(const Value& obj, std::optional<std::int64_t> start,
                  std::optional<std::int64_t> stop, std::optional<std::int64_t> step) {
     if (obj.isUndefined()) failUndefined(obj);
+    if (obj.isGenerator()) return Value::undefined("'generator object' has no element slice");
     if (obj.isList()) {
         const auto& items = obj.asList();
         ValueList out;
@@ -302,9 +303,12 @@ Value binaryOp(Evaluator& ev, const std::string& op, const Value& a, const Value
     if (op == "+") {
         if (a.isString() && b.isString()) {
             ev.checkSize(a.asString().size() + b.asString().size());
+            if (a.isMarkup() || b.isMarkup()) // Markup escapes whatever plain text joins it
+                return Value::markup((a.isMarkup() ? a.asString() : htmlEscape(a.asString())) +
+                                     (b.isMarkup() ? b.asString() : htmlEscape(b.asString())));
             return Value(a.asString() + b.asString());
         }
-        if (a.isList() && b.isList() && a.isTuple() == b.isTuple()) {
+        if (a.isSequence() && b.isSequence() && a.isTuple() == b.isTuple()) {
             ValueList out = a.asList();
             ev.checkSize((out.size() + b.asList().size()) * sizeof(Value));
             out.insert(out.end(), b.asList().begin(), b.asList().end());
@@ -333,6 +337,13 @@ Value binaryOp(Evaluator& ev, const std::string& op, const Value& a, const Value
             return Value::list(std::move(out), seq->isTuple());
         }
         return unsupported();
+    }
+    if (op == "%" && a.isMarkup()) { // Markup % args escapes the string arguments
+        ValueList args = b.isTuple() ? b.asList() : ValueList{b};
+        for (auto& x : args)
+            if (!x.isMarkup() && (x.isString() || x.isList() || x.isDict()))
+                x = Value(htmlEscape(pyStr(x)));
+        return Value::markup(percentFormat(a.asString(), Value::list(std::move(args), true)));
     }
     if (op == "%" && a.isString()) return Value(percentFormat(a.asString(), b));
     return unsupported();
@@ -406,6 +417,7 @@ std::int64_t lengthOf(const Value& v) {
     case Value::Kind::String:
         return py::length(v.asString());
     case Value::Kind::List:
+        if (v.isGenerator()) break; // Python: generators have no len()
         return static_cast<std::int64_t>(v.asList().size());
     case Value::Kind::Dict:
         return static_cast<std::int64_t>(v.asDict().size());
@@ -414,8 +426,9 @@ std::int64_t lengthOf(const Value& v) {
     case Value::Kind::Loop:
         return v.asLoop().length;
     default:
-        raise("TypeError", "object of type '" + v.typeName() + "' has no len()");
+        break;
     }
+    raise("TypeError", "object of type '" + v.typeName() + "' has no len()");
 }
 
 } // namespace hearth::tmpl

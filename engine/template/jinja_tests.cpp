@@ -55,7 +55,7 @@ bool tIterable(Evaluator&, const Value& v, CallArgs&) {
     return v.isString() || v.isList() || v.isDict() || v.isUndefined();
 }
 bool tSequence(Evaluator&, const Value& v, CallArgs&) {
-    return v.isString() || v.isList() || v.isDict() || v.isUndefined();
+    return v.isString() || v.isSequence() || v.isDict() || v.isUndefined();
 }
 bool tOdd(Evaluator&, const Value& v, CallArgs&) {
     if (!v.isNumber()) raise("TypeError", "odd test needs an integer");

@@ -344,6 +344,10 @@ struct Dumper {
             dumpString(out, v.asString(), o.ensureAscii);
             return true;
         case Value::Kind::List: {
+            if (v.isGenerator()) {
+                error = "TypeError: Object of type generator is not JSON serializable";
+                return false;
+            }
             const auto& items = v.asList();
             if (items.empty()) {
                 out += "[]";

@@ -16,6 +16,12 @@ Value Value::none() {
     return v;
 }
 
+Value Value::markup(std::string s) {
+    Value v(std::move(s));
+    v.tuple_ = true;
+    return v;
+}
+
 Value Value::undefined(std::string hint) {
     Value v;
     v.str_ = std::move(hint);
@@ -41,6 +47,12 @@ Value Value::list(ValueList items, bool isTuple) {
     v.kind_ = Kind::List;
     v.tuple_ = isTuple;
     v.obj_ = std::make_shared<ValueList>(std::move(items));
+    return v;
+}
+
+Value Value::generator(ValueList items) {
+    Value v = list(std::move(items));
+    v.generator_ = true;
     return v;
 }
 
@@ -106,7 +118,7 @@ bool Value::truthy() const {
     case Kind::String:
         return !str_.empty();
     case Kind::List:
-        return !asList().empty();
+        return generator_ || !asList().empty();
     case Kind::Dict:
         return asDict().size() != 0;
     default:
@@ -129,7 +141,7 @@ std::string Value::typeName() const {
     case Kind::String:
         return "str";
     case Kind::List:
-        return tuple_ ? "tuple" : "list";
+        return generator_ ? "generator" : tuple_ ? "tuple" : "list";
     case Kind::Dict:
         return "dict";
     case Kind::Function:
@@ -178,6 +190,7 @@ bool valuesEqual(const Value& a, const Value& b) {
     case Value::Kind::List: {
         const auto& x = a.asList();
         const auto& y = b.asList();
+        if (a.isGenerator() || b.isGenerator()) return &x == &y;
         if (x.size() != y.size() || a.isTuple() != b.isTuple()) return false;
         for (std::size_t i = 0; i < x.size(); ++i)
             if (!valuesEqual(x[i], y[i])) return false;
@@ -216,7 +229,7 @@ int compareValues(const Value& a, const Value& b, bool& ok) {
         int c = a.asString().compare(b.asString());
         return c < 0 ? -1 : c > 0 ? 1 : 0;
     }
-    if (a.isList() && b.isList()) {
+    if (a.isSequence() && b.isSequence()) {
         const auto& x = a.asList();
         const auto& y = b.asList();
         for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
@@ -318,6 +331,7 @@ std::string pyRepr(const Value& v) {
     case Value::Kind::String:
         return pyStringRepr(v.asString());
     case Value::Kind::List: {
+        if (v.isGenerator()) return "<generator object>";
         std::string out = v.isTuple() ? "(" : "[";
         const auto& items = v.asList();
         for (std::size_t i = 0; i < items.size(); ++i) {

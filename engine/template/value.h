@@ -54,9 +54,14 @@ public:
     Value(const char* s) : kind_(Kind::String), str_(s) {}
 
     static Value none();
+    // A string marked safe (markupsafe.Markup): `Markup + str` HTML-escapes the plain side.
+    static Value markup(std::string s);
     // `hint` is the message an operation on this undefined value reports, e.g. "'x' is undefined".
     static Value undefined(std::string hint = {});
     static Value list(ValueList items, bool isTuple = false);
+    // What Jinja2's map/select/... filters return: iterable, always truthy, but no len(),
+    // no indexing and not JSON-serializable.
+    static Value generator(ValueList items);
     static Value dict(Dict d);
     static Value function(std::string name, std::function<Value(Evaluator&, CallArgs&)> fn);
     static Value newNamespace(Dict d); // mutable attribute bag (Jinja's namespace())
@@ -70,8 +75,11 @@ public:
     bool isFloat() const { return kind_ == Kind::Float; }
     bool isNumber() const { return isInt() || isFloat() || isBool(); }
     bool isString() const { return kind_ == Kind::String; }
+    bool isMarkup() const { return kind_ == Kind::String && tuple_; }
     bool isList() const { return kind_ == Kind::List; }
     bool isTuple() const { return kind_ == Kind::List && tuple_; }
+    bool isGenerator() const { return kind_ == Kind::List && generator_; }
+    bool isSequence() const { return kind_ == Kind::List && !generator_; }
     bool isDict() const { return kind_ == Kind::Dict; }
     bool isFunction() const { return kind_ == Kind::Function; }
     bool isNamespace() const { return kind_ == Kind::Namespace; }
@@ -98,7 +106,8 @@ public:
 
 private:
     Kind kind_ = Kind::Undefined;
-    bool tuple_ = false;
+    bool tuple_ = false; // lists: a tuple; strings: Markup
+    bool generator_ = false;
     std::uint16_t depth_ = 0; // container nesting, capped so hostile data cannot blow the stack
     union {
         bool b;

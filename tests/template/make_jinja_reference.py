@@ -158,6 +158,11 @@ T2 = [
  "{{ (messages | selectattr('role', 'equalto', 'user') | list)[0].role }}",
  "{% set x = {'a': 1} %}{% for k, v in x|items %}{{ k }}{{ v }}{% endfor %}",
  "{{ 'abc'.startswith('bc', 1) if false else 'abc'.find('z') }}",
+ "{% if []|select('odd') %}generators are truthy{% endif %}{{ [1,2]|map('string')|list|length }}",
+ "{{ [1,2]|map('string')|length }}",
+ "{{ [1]|selectattr('x')|tojson }}",
+ "{{ [1,2]|map('string')|last }}",
+ "{{ 'a'|safe + '<b>' }}|{{ '<b>' + 'a'|safe }}|{{ '%s&'|safe % '<x>' }}|{{ 'a'|safe ~ '<b>' }}|{{ '<i>'|e }}",
 ]
 ctx2 = {"messages":[{"role":"user","content":[{"type":"text","text":"part1"}]},{"role":"assistant","content":"ans"},{"role":"system","content":"s"}], "tools": None}
 

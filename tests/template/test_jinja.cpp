@@ -197,12 +197,13 @@ private slots:
         QTest::newRow("self-containing namespace")
             << "{% set ns = namespace(me=none) %}{% set ns.me = ns %}{{ ns }}"
             << "RecursionError";
-        QTest::newRow("namespace chain") << "{% set ns = namespace(tail=none) %}{% set ns.tail = "
-                                            "namespace(v=none) %}{% set ns.head = ns.tail %}"
-                                            "{% for i in range(100000) %}{% set link = "
-                                            "namespace(v=none) %}{% set t = ns.tail %}{% set t.v = link %}"
-                                            "{% set ns.tail = link %}{% endfor %}"
-                                         << "namespace() objects";
+        QTest::newRow("namespace chain")
+            << "{% set ns = namespace(tail=none) %}{% set ns.tail = "
+               "namespace(v=none) %}{% set ns.head = ns.tail %}"
+               "{% for i in range(100000) %}{% set link = "
+               "namespace(v=none) %}{% set t = ns.tail %}{% set t.v = link %}"
+               "{% set ns.tail = link %}{% endfor %}"
+            << "namespace() objects";
         QTest::newRow("deep not") << "{{ " + QString("not ").repeated(5000) + "x }}"
                                   << "nesting too deep";
     }
