@@ -213,7 +213,8 @@ private slots:
         QVERIFY(w.remove("c"));
         QVERIFY(!w.remove("c"));
         QVERIFY(w.has("b") && !w.has("c"));
-        auto f = parseOrFail(*w.writeToMemory());
+        auto bytes = w.writeToMemory();  // must outlive the parsed views
+        auto f = parseOrFail(*bytes);
         QVERIFY(f);
         QCOMPARE(f->metadata().size(), size_t(3));
         QVERIFY(f->metadata()[0].key == "a");
