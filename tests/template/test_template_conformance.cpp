@@ -100,6 +100,58 @@ private slots:
         }
     }
 
+    // Tool calls, tool results, multi-part content and reasoning over every template, against
+    // Python Jinja2's renderings (make_tool_conversation_reference.py).
+    void toolConversations_data() {
+        QTest::addColumn<QString>("templateName");
+        QTest::addColumn<int>("conversation");
+        QTest::addColumn<QString>("bos");
+        QTest::addColumn<QString>("eos");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QString>("expected");
+        auto ref =
+            parseJson(readAll(QStringLiteral(HEARTH_SOURCE_DIR
+                                             "/tests/template/tool_conversation_reference.json"))
+                          .toStdString());
+        QVERIFY2(ref.ok(), ref.ok() ? "" : ref.error().c_str());
+        conversations_ = ref->asDict().find("conversations")->asList();
+        for (const auto& r : ref->asDict().find("renderings")->asList()) {
+            const Dict& d = r.asDict();
+            auto str = [&](const char* k) { return QString::fromStdString(d.find(k)->asString()); };
+            const QString row =
+                str("template") + "#" + QString::number(d.find("conversation")->asInt());
+            QTest::newRow(row.toUtf8().constData())
+                << str("template") << int(d.find("conversation")->asInt()) << str("bos_token")
+                << str("eos_token") << d.find("ok")->asBool() << str("out");
+        }
+    }
+
+    void toolConversations() {
+        QFETCH(QString, templateName);
+        QFETCH(int, conversation);
+        QFETCH(QString, bos);
+        QFETCH(QString, eos);
+        QFETCH(bool, ok);
+        QFETCH(QString, expected);
+        auto chat =
+            ChatTemplate::fromJinja(readAll(kDir + "/" + templateName + ".jinja").toStdString());
+        QVERIFY(chat.ok());
+        const Dict& conv = conversations_[static_cast<std::size_t>(conversation)].asDict();
+        ChatRequest r;
+        r.messages = *conv.find("messages");
+        r.tools = *conv.find("tools");
+        r.addGenerationPrompt = conv.find("add_generation_prompt")->asBool();
+        r.bosToken = bos.toStdString();
+        r.eosToken = eos.toStdString();
+        r.clock = goldenDate;
+        auto out = chat->render(r);
+        QCOMPARE(out.ok(), ok);
+        if (ok)
+            QCOMPARE(QString::fromStdString(*out), expected);
+        else
+            QVERIFY2(out.error().rfind(expected.toStdString(), 0) == 0, out.error().c_str());
+    }
+
     // Render time per conversation (reported, not asserted): every template over the longest
     // golden conversation (4 messages), averaged.
     void renderTime() {
@@ -140,6 +192,7 @@ private slots:
 
 private:
     int passed_ = 0;
+    ValueList conversations_;
 };
 
 QTEST_GUILESS_MAIN(TestTemplateConformance)
