@@ -19,6 +19,8 @@ namespace hearth::kernels {
 
 enum class Isa { Scalar, Avx2, Avx512 };
 
+// n is the row length in elements and must be a multiple of the type's block size (32, or 256
+// for the k-quants and IQ4_XS); callers check shapes (ggmlRowBytes) before calling a kernel.
 using DequantizeRowFn = void (*)(const void* src, float* dst, int64_t n);
 using QuantizeRowFn = void (*)(const float* src, void* dst, int64_t n);
 // Dot product of one weight row and one activation row (already in vecDotType format).
