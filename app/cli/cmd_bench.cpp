@@ -8,6 +8,10 @@
 #include "engine/store/model_store.h"
 #include "engine/system/memory_info.h"
 
+#if HEARTH_HAVE_VULKAN
+#include "engine/vulkan/vulkan_backend.h"
+#endif
+
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -21,6 +25,21 @@
 #include <random>
 
 namespace {
+
+// A GPU backend for --gpu-layers, or null (with a note) when none can be used.
+std::unique_ptr<hearth::Backend> makeGpuBackend(int gpuLayers, QTextStream& err) {
+    if (gpuLayers <= 0) return nullptr;
+#if HEARTH_HAVE_VULKAN
+    auto vb = hearth::vk::VulkanBackend::create();
+    if (vb) return std::move(vb).value();
+    err << "note: no usable GPU (" << QString::fromStdString(vb.error())
+        << "); running on the CPU\n";
+#else
+    err << "note: this build has no GPU backend; running on the CPU\n";
+#endif
+    err.flush();
+    return nullptr;
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -70,7 +89,10 @@ int runBench(const QStringList& args) {
     const QCommandLineOption kvf32(QStringLiteral("kv-f32"),
                                    QStringLiteral("F32 KV cache instead of F16"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object"));
-    p.addOptions({pp, tg, threads, reps, kvf32, json});
+    const QCommandLineOption gpu(QStringLiteral("gpu-layers"),
+                                 QStringLiteral("Layers to offload to the GPU"),
+                                 QStringLiteral("N"), QStringLiteral("0"));
+    p.addOptions({pp, tg, threads, reps, kvf32, json, gpu});
     p.process(args);
     if (p.positionalArguments().size() != 1) {
         err << "hearth-cli bench: exactly one MODEL is required\n";
@@ -95,7 +117,9 @@ int runBench(const QStringList& args) {
         }
         path = r->modelPath;
     }
-    auto m = hearth::Model::load(path, hearth::ModelOptions{nThreads, 0, nullptr});
+    const int gpuLayers = p.value(gpu).toInt();
+    const std::unique_ptr<hearth::Backend> gpuBackend = makeGpuBackend(gpuLayers, err);
+    auto m = hearth::Model::load(path, hearth::ModelOptions{nThreads, gpuLayers, gpuBackend.get()});
     if (!m) {
         err << "hearth-cli bench: " << QString::fromStdString(m.error()) << "\n";
         return 1;
@@ -156,7 +180,8 @@ int runBench(const QStringList& args) {
         o["model"] = QString::fromStdString(path);
         o["description"] = QString::fromStdString(mdl.description());
         o["weight_bytes"] = static_cast<qint64>(mdl.weightBytes());
-        o["backend"] = "cpu";
+        o["backend"] = gpuBackend ? "cpu+vulkan" : "cpu";
+        o["gpu_layers"] = gpuBackend ? std::min(gpuLayers, mdl.params().nLayer) : 0;
         o["isa"] = QString::fromStdString(isa);
         o["threads"] = mdl.threads();
         o["kv_type"] = p.isSet(kvf32) ? "f32" : "f16";

@@ -9,6 +9,10 @@
 #include "engine/template/chat_template.h"
 #include "engine/tokenizer/tokenizer.h"
 
+#if HEARTH_HAVE_VULKAN
+#include "engine/vulkan/vulkan_backend.h"
+#endif
+
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QTextStream>
@@ -20,6 +24,21 @@
 #include <unistd.h>
 
 namespace {
+
+// A GPU backend for --gpu-layers, or null (with a note) when none can be used.
+std::unique_ptr<hearth::Backend> makeGpuBackend(int gpuLayers, QTextStream& err) {
+    if (gpuLayers <= 0) return nullptr;
+#if HEARTH_HAVE_VULKAN
+    auto vb = hearth::vk::VulkanBackend::create();
+    if (vb) return std::move(vb).value();
+    err << "note: no usable GPU (" << QString::fromStdString(vb.error())
+        << "); running on the CPU\n";
+#else
+    err << "note: this build has no GPU backend; running on the CPU\n";
+#endif
+    err.flush();
+    return nullptr;
+}
 
 void writeOut(std::string_view text) {
     std::fwrite(text.data(), 1, text.size(), stdout);
@@ -143,7 +162,9 @@ int runRun(const QStringList& args) {
         err << "hearth-cli run: " << resolveError << "\n";
         return 1;
     }
-    auto model = hearth::Model::load(path, hearth::ModelOptions{nThreads, 0, nullptr});
+    const std::unique_ptr<hearth::Backend> gpuBackend = makeGpuBackend(gpuLayers, err);
+    auto model =
+        hearth::Model::load(path, hearth::ModelOptions{nThreads, gpuLayers, gpuBackend.get()});
     if (!model) {
         err << "hearth-cli run: " << QString::fromStdString(model.error()) << "\n";
         return 1;
@@ -156,7 +177,9 @@ int runRun(const QStringList& args) {
     if (p.isSet(verbose)) {
         err << "model: " << QString::fromStdString((*model)->description()) << ", "
             << (*model)->threads() << " threads, context " << nCtx << "\n";
-        if (gpuLayers > 0) err << "note: no GPU backend is wired in yet; running on the CPU\n";
+        if (gpuBackend)
+            err << "gpu: " << QString::fromStdString(gpuBackend->info().name) << ", last "
+                << std::min(gpuLayers, (*model)->params().nLayer) << " layers\n";
         err.flush();
     }
     hearth::SessionOptions so;

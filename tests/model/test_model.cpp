@@ -1,5 +1,6 @@
 // Model loading and the forward pass: thread count never changes results, batching equals
 // token-by-token evaluation, and bad files or requests give clear errors.
+#include "engine/cpu/cpu_backend.h"
 #include "engine/gguf/gguf_writer.h"
 #include "engine/model/model.h"
 #include "engine/model/model_context.h"
@@ -85,6 +86,23 @@ private slots:
         const auto single = allLogits(kStories, 2, 512, true);
         QVERIFY(maxDiff(batched, split) < 1e-4);
         QVERIFY(maxDiff(batched, single) < 1e-4);
+    }
+
+    void partialOffloadCrossesBackends() {
+        // A second CPU backend stands in for a GPU: the last 2 of 5 layers and the output head
+        // run there, the hidden state moves between the two; results must not change.
+        cpu::CpuBackend device(1);
+        auto m = Model::load(kStories, ModelOptions{2, 2, &device});
+        QVERIFY(m.ok());
+        QCOMPARE((*m)->placement().firstDeviceLayer, 3);
+        QCOMPARE((*m)->placement().forLayer(4), static_cast<Backend*>(&device));
+        ContextOptions co;
+        co.nCtx = 64;
+        auto c = ModelContext::create(**m, co);
+        QVERIFY(c.ok());
+        QVERIFY((*c)->eval(kTokens, 0, LogitsFor::All).ok());
+        const std::vector<float> split((*c)->logits().begin(), (*c)->logits().end());
+        QVERIFY(split == allLogits(kStories, 2, 512, false));
     }
 
     void badRequestsAreErrors() {
