@@ -139,6 +139,8 @@ void BlobDownload::request(const QUrl& url, int hop) {
     req.setRawHeader("Accept-Encoding", "identity");
     if (received_ > 0) req.setRawHeader("Range", "bytes=" + QByteArray::number(received_) + "-");
     addHfAuth(req, settings_); // only on the HF host; a CDN never sees the token
+    if (!source_.authorization.isEmpty() && url.host() == source_.url.host())
+        req.setRawHeader("Authorization", source_.authorization);
     hop_ = hop;
     accepted_ = false;
     attemptBytes_ = 0;

@@ -27,6 +27,7 @@ struct BlobSource {
     QString digest; // "sha256:<hex>"
     qint64 size = 0;
     QUrl url; // the registry/resolve URL; redirects are looked up again on every attempt
+    QByteArray authorization; // registry token, sent to url's host only
 };
 
 class BlobDownload : public QObject {

@@ -1,11 +1,14 @@
 // httpGet: a small GET with hand-followed redirects and retries (see download_http.h).
 #include "app/core/download_http.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QTimer>
+#include <QUrlQuery>
 
 #include <memory>
 
@@ -43,9 +46,11 @@ struct GetState {
     int maxAttempts;
     int attempt = 0;
     int hops = 0;
+    bool triedToken = false;
 };
 
 void attempt(std::shared_ptr<GetState> s, QNetworkRequest request);
+void fetchToken(const std::shared_ptr<GetState>& s, const HttpResponse& challenge);
 
 void finish(const std::shared_ptr<GetState>& s, const HttpResponse& r) {
     if (s->context) s->done(r);
@@ -98,7 +103,45 @@ void attempt(std::shared_ptr<GetState> s, QNetworkRequest request) {
             if (next.url().host() != request.url().host()) next.setRawHeader("Authorization", {});
             return attempt(s, next);
         }
+        if (r.status == 401 && !s->triedToken && r.header("WWW-Authenticate").startsWith("Bearer "))
+            return fetchToken(s, r);
+        r.authorization = request.rawHeader("Authorization");
         retryOrFinish(s, r);
+    });
+}
+
+// Docker registry token flow: GET <realm>?service=<service>&scope=<scope> -> {"token":...}.
+void fetchToken(const std::shared_ptr<GetState>& s, const HttpResponse& challenge) {
+    s->triedToken = true;
+    static const QRegularExpression param(QStringLiteral("(\\w+)=\"([^\"]*)\""));
+    QString realm, service, scope;
+    auto it = param.globalMatch(QString::fromLatin1(challenge.header("WWW-Authenticate")));
+    while (it.hasNext()) {
+        const auto m = it.next();
+        if (m.captured(1) == QLatin1String("realm")) realm = m.captured(2);
+        if (m.captured(1) == QLatin1String("service")) service = m.captured(2);
+        if (m.captured(1) == QLatin1String("scope")) scope = m.captured(2);
+    }
+    QUrl url(realm);
+    // Like Ollama: a token is only asked for from the registry's own host.
+    if (url.host() != s->original.url().host() || !urlPolicyError(url).isEmpty())
+        return finish(s, challenge);
+    QUrlQuery q;
+    if (!service.isEmpty()) q.addQueryItem(QStringLiteral("service"), service);
+    if (!scope.isEmpty()) q.addQueryItem(QStringLiteral("scope"), scope);
+    url.setQuery(q);
+    QNetworkRequest req(url);
+    req.setHeader(QNetworkRequest::UserAgentHeader, s->settings.userAgent);
+    QNetworkReply* reply = s->nam->get(req);
+    QObject::connect(reply, &QNetworkReply::finished, s->context, [s, reply, challenge] {
+        reply->deleteLater();
+        const QJsonObject o = QJsonDocument::fromJson(reply->readAll()).object();
+        QString token = o.value(QStringLiteral("token")).toString();
+        if (token.isEmpty()) token = o.value(QStringLiteral("access_token")).toString();
+        if (token.isEmpty()) return finish(s, challenge);
+        s->original.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+        s->hops = 0;
+        attempt(s, s->original);
     });
 }
 

@@ -24,11 +24,14 @@ struct HttpResponse {
     QByteArray body;
     QUrl url; // after redirects
     QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray authorization; // "Bearer <t>" when a registry token was fetched for this answer
     QByteArray header(const QByteArray& name) const;
 };
 
 using HttpCallback = std::function<void(const HttpResponse&)>;
 
+// A 401 with `WWW-Authenticate: Bearer realm=...,service=...,scope=...` is answered the Docker
+// way, once: a token from the realm (same host only), then the request again with it.
 // Starts the request; `done` runs once, on `context`'s thread, unless context is destroyed.
 void httpGet(QNetworkAccessManager* nam, const DownloadSettings& settings, QNetworkRequest request,
              QObject* context, HttpCallback done, int maxAttempts = 4);

@@ -38,7 +38,8 @@ DownloadJob::DownloadJob(QNetworkAccessManager* nam, DownloadSettings settings, 
                          QString spec, BandwidthLimiter* limiter, QObject* parent)
     : QObject(parent), nam_(nam), settings_(std::move(settings)), root_(std::move(storeRoot)),
       spec_(std::move(spec)), limiter_(limiter), hf_(nam, settings_) {
-    sampler_.setInterval(500);
+    // Byte progress reaches listeners on this tick, not per network read (thousands a second).
+    sampler_.setInterval(250);
     connect(&sampler_, &QTimer::timeout, this, &DownloadJob::sample);
 }
 
@@ -131,15 +132,17 @@ void DownloadJob::resolveOllama(const ModelName& name) {
                 return fail(QStringLiteral("%1 is a safetensors/MLX model; Hearth runs GGUF "
                                            "models only")
                                 .arg(modelName_));
-            sources.push_back({QString::fromStdString(l.digest), qint64(l.size), {}});
+            sources.push_back({QString::fromStdString(l.digest), qint64(l.size), {}, {}});
         }
-        sources.push_back({QString::fromStdString(m->config.digest), qint64(m->config.size), {}});
+        sources.push_back(
+            {QString::fromStdString(m->config.digest), qint64(m->config.size), {}, {}});
         for (BlobSource& s : sources) {
             if (!isValidDigest(s.digest.toStdString()))
                 return fail(QStringLiteral("invalid digest '%1' in the manifest").arg(s.digest));
             s.digest =
                 s.digest.toLower().replace(QLatin1String("sha256-"), QLatin1String("sha256:"));
             s.url = blobUrl(name, s.digest, settings_);
+            s.authorization = r.authorization;
         }
         manifestBytes_ = r.body;
         sources_ = sources;
@@ -180,8 +183,10 @@ void DownloadJob::resolveHf(const QString& repo, const QString& tag) {
                             .arg(repo, QString::fromStdString(name.error())));
         name_ = *name;
         modelName_ = QString::fromStdString(name->displayShortest());
-        sources_ = {{QStringLiteral("sha256:") + file->sha256, file->size,
-                     hf_.resolveUrl(repo, file->path)}};
+        sources_ = {{QStringLiteral("sha256:") + file->sha256,
+                     file->size,
+                     hf_.resolveUrl(repo, file->path),
+                     {}}};
         begin();
     });
 }
@@ -208,7 +213,6 @@ void DownloadJob::begin() {
                         .arg(root_, humanBytes(needed), humanBytes(free)));
     for (const BlobSource& s : missing) {
         auto* blob = new BlobDownload(nam_, settings_, root_, s, limiter_, this);
-        connect(blob, &BlobDownload::progressed, this, &DownloadJob::changed);
         connect(blob, &BlobDownload::finished, this, [this, blob] { onBlobFinished(blob); });
         blobs_.push_back(blob);
     }

@@ -28,9 +28,14 @@ QString urlPolicyError(const QUrl& url) {
 
 QString hfTokenFromFile(QString* problem) {
     QString path = qEnvironmentVariable("HEARTH_HF_TOKEN_FILE");
-    if (path.isEmpty())
+    if (path.isEmpty()) {
         path = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
                QStringLiteral("/hearth/hf-token");
+        // Where `huggingface-cli login` keeps it, so a logged-in user needs no extra step.
+        if (!QFileInfo::exists(path))
+            path = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) +
+                   QStringLiteral("/huggingface/token");
+    }
     QFileInfo info(path);
     if (!info.exists()) return {};
     // A token file others can read is a leaked secret: refuse it rather than use it.

@@ -31,7 +31,8 @@ struct DownloadSettings {
 QString urlPolicyError(const QUrl& url);
 bool isLoopbackHost(const QString& host);
 
-// The HF token in $HEARTH_HF_TOKEN_FILE or <config>/hearth/hf-token; refused (empty, with a
+// The HF token in $HEARTH_HF_TOKEN_FILE, <config>/hearth/hf-token or the huggingface_hub
+// token file (~/.cache/huggingface/token); refused (empty, with a
 // reason in *problem) when group or others can read it.
 QString hfTokenFromFile(QString* problem = nullptr);
 

@@ -91,6 +91,7 @@ void MockHub::handleApi(const MockRequest& r, MockResponse& out) {
         return;
     }
     const QString path = QString::fromUtf8(QByteArray::fromPercentEncoding(r.path));
+    if (path == QLatin1String("/token")) return out.json(200, "{\"token\":\"mock-token\"}");
     if (path.startsWith(QLatin1String("/v2/"))) {
         QStringList parts = path.mid(4).split(QLatin1Char('/'));
         return handleRegistry(parts, r, out);
@@ -104,6 +105,15 @@ void MockHub::handleRegistry(const QStringList& parts, const MockRequest& r, Moc
         return out.json(404, registryError("NAME_UNKNOWN", "repository name not known to registry",
                                            QJsonValue()));
     const QString repo = parts[0] + QLatin1Char('/') + parts[1];
+    // Namespace "private": the Docker token flow; "private/denied" refuses every token.
+    if (parts[0] == QLatin1String("private") &&
+        (r.header("authorization") != "Bearer mock-token" || parts[1] == QLatin1String("denied"))) {
+        out.json(401, registryError("UNAUTHORIZED", "authentication required", QJsonValue()));
+        out.header("WWW-Authenticate",
+                   "Bearer realm=\"" + apiUrl().toEncoded() +
+                       "/token\",service=\"mock\",scope=\"repository:" + repo.toUtf8() + ":pull\"");
+        return;
+    }
     if (parts[2] == QLatin1String("manifests")) {
         if (!models_.contains(repo))
             return out.json(404,
