@@ -60,6 +60,10 @@ GpuReport probeGpuDevices() {
     auto memProps = reinterpret_cast<PFN_vkGetPhysicalDeviceMemoryProperties>(
         gipa(instance, "vkGetPhysicalDeviceMemoryProperties"));
     auto destroy = reinterpret_cast<PFN_vkDestroyInstance>(gipa(instance, "vkDestroyInstance"));
+    auto memProps2 = reinterpret_cast<PFN_vkGetPhysicalDeviceMemoryProperties2>(
+        gipa(instance, "vkGetPhysicalDeviceMemoryProperties2"));
+    auto extensions = reinterpret_cast<PFN_vkEnumerateDeviceExtensionProperties>(
+        gipa(instance, "vkEnumerateDeviceExtensionProperties"));
     uint32_t count = 0;
     if (enumerate && props && memProps) enumerate(instance, &count, nullptr);
     std::vector<VkPhysicalDevice> devices(count);
@@ -80,9 +84,29 @@ GpuReport probeGpuDevices() {
         d.apiVersion = versionString(p2.properties.apiVersion);
         d.driver = std::string(driver.driverName) +
                    (driver.driverInfo[0] ? std::string(" ") + driver.driverInfo : "");
+        // The driver's per-heap budget where VK_EXT_memory_budget exists (else left at 0).
+        VkPhysicalDeviceMemoryBudgetPropertiesEXT budget{};
+        budget.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT;
+        bool hasBudget = false;
+        if (memProps2 && extensions) {
+            uint32_t n = 0;
+            extensions(devices[i], nullptr, &n, nullptr);
+            std::vector<VkExtensionProperties> ext(n);
+            extensions(devices[i], nullptr, &n, ext.data());
+            for (const auto& e : ext)
+                if (std::strcmp(e.extensionName, VK_EXT_MEMORY_BUDGET_EXTENSION_NAME) == 0)
+                    hasBudget = true;
+            if (hasBudget) {
+                VkPhysicalDeviceMemoryProperties2 mp2{};
+                mp2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_PROPERTIES_2;
+                mp2.pNext = &budget;
+                memProps2(devices[i], &mp2);
+            }
+        }
         for (uint32_t h = 0; h < mp.memoryHeapCount; ++h) {
             GpuHeap heap;
             heap.sizeBytes = mp.memoryHeaps[h].size;
+            heap.budgetBytes = hasBudget ? budget.heapBudget[h] : 0;
             heap.deviceLocal = mp.memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT;
             d.heaps.push_back(heap);
         }
