@@ -8,6 +8,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
+
 namespace hearth {
 
 namespace {
@@ -35,6 +37,15 @@ const char* const kMigrations[] = {
     " state TEXT NOT NULL DEFAULT 'complete',"
     " created_at INTEGER NOT NULL);"
     "CREATE INDEX messages_by_conversation ON messages(conversation_id, id);",
+    // 2: regenerated answers and edited prompts (hidden, grouped), stats, per-chat model and
+    // settings, undoable delete.
+    "ALTER TABLE messages ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN alt_group INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN stats TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE conversations ADD COLUMN model TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE conversations ADD COLUMN settings TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE conversations ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX messages_by_group ON messages(alt_group);",
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ConversationStore::kSchemaVersion);
@@ -118,6 +129,11 @@ bool ConversationStore::open(const QString& path) {
         return fail(QStringLiteral("database error"), q.lastError().text());
     }
     recovered_ = q.numRowsAffected();
+    // Deletes not undone before the app stopped become final now.
+    if (!q.exec(QStringLiteral("DELETE FROM conversations WHERE deleted=1"))) {
+        db.close();
+        return fail(QStringLiteral("database error"), q.lastError().text());
+    }
     return true;
 }
 
@@ -183,7 +199,7 @@ bool ConversationStore::renameConversation(qint64 id, const QString& title) {
 bool ConversationStore::deleteConversation(qint64 id) {
     if (!isOpen()) return fail(QStringLiteral("chat history is not open"), {});
     QSqlQuery q(QSqlDatabase::database(connection_, false));
-    q.prepare(QStringLiteral("DELETE FROM conversations WHERE id=?"));
+    q.prepare(QStringLiteral("UPDATE conversations SET deleted=1 WHERE id=? AND deleted=0"));
     q.addBindValue(id);
     if (!q.exec()) return fail(QStringLiteral("cannot delete chat"), q.lastError().text());
     if (q.numRowsAffected() != 1) return fail(QStringLiteral("no chat %1").arg(id), {});
@@ -194,15 +210,17 @@ QList<ConversationRow> ConversationStore::conversations() const {
     QList<ConversationRow> rows;
     if (!isOpen()) return rows;
     QSqlQuery q(QSqlDatabase::database(connection_, false));
-    if (!q.exec(QStringLiteral("SELECT id, title, created_at, updated_at FROM conversations "
-                               "ORDER BY updated_at DESC, id DESC"))) {
+    if (!q.exec(
+            QStringLiteral("SELECT id, title, created_at, updated_at, model, settings FROM "
+                           "conversations WHERE deleted=0 ORDER BY updated_at DESC, id DESC"))) {
         fail(QStringLiteral("cannot list chats"), q.lastError().text());
         return rows;
     }
     while (q.next()) {
         rows.append({q.value(0).toLongLong(), q.value(1).toString(),
                      QDateTime::fromMSecsSinceEpoch(q.value(2).toLongLong()),
-                     QDateTime::fromMSecsSinceEpoch(q.value(3).toLongLong())});
+                     QDateTime::fromMSecsSinceEpoch(q.value(3).toLongLong()), q.value(4).toString(),
+                     q.value(5).toString()});
     }
     return rows;
 }
@@ -211,17 +229,33 @@ QList<MessageRow> ConversationStore::messages(qint64 conversationId) const {
     QList<MessageRow> rows;
     if (!isOpen()) return rows;
     QSqlQuery q(QSqlDatabase::database(connection_, false));
-    q.prepare(QStringLiteral("SELECT id, conversation_id, role, content, model, state, created_at "
-                             "FROM messages WHERE conversation_id=? ORDER BY id"));
+    q.prepare(QStringLiteral(
+        "SELECT m.id, m.conversation_id, m.role, m.content, m.model, m.state, m.created_at, "
+        "m.stats, m.alt_group, "
+        "(SELECT COUNT(*) FROM messages a WHERE m.alt_group<>0 AND a.alt_group=m.alt_group "
+        " AND a.id<m.id), "
+        "(SELECT COUNT(*) FROM messages a WHERE m.alt_group<>0 AND a.alt_group=m.alt_group) "
+        "FROM messages m WHERE m.conversation_id=? AND m.hidden=0 AND NOT EXISTS (SELECT 1 FROM "
+        "conversations c WHERE c.id=m.conversation_id AND c.deleted=1) ORDER BY m.id"));
     q.addBindValue(conversationId);
     if (!q.exec()) {
         fail(QStringLiteral("cannot read chat %1").arg(conversationId), q.lastError().text());
         return rows;
     }
     while (q.next()) {
-        rows.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
-                     q.value(3).toString(), q.value(4).toString(), q.value(5).toString(),
-                     QDateTime::fromMSecsSinceEpoch(q.value(6).toLongLong())});
+        MessageRow r;
+        r.id = q.value(0).toLongLong();
+        r.conversationId = q.value(1).toLongLong();
+        r.role = q.value(2).toString();
+        r.content = q.value(3).toString();
+        r.model = q.value(4).toString();
+        r.state = q.value(5).toString();
+        r.createdAt = QDateTime::fromMSecsSinceEpoch(q.value(6).toLongLong());
+        r.stats = q.value(7).toString();
+        r.altGroup = q.value(8).toLongLong();
+        r.altIndex = q.value(9).toInt();
+        r.altCount = std::max(1, q.value(10).toInt());
+        rows.append(r);
     }
     return rows;
 }
@@ -278,6 +312,87 @@ bool ConversationStore::setMessageState(qint64 messageId, const QString& state) 
     if (!q.exec()) return fail(QStringLiteral("cannot update message"), q.lastError().text());
     if (q.numRowsAffected() != 1) return fail(QStringLiteral("no message %1").arg(messageId), {});
     return true;
+}
+
+bool ConversationStore::update(const QString& sql, const QVariantList& values,
+                               const QString& what) {
+    if (!isOpen()) return fail(QStringLiteral("chat history is not open"), {});
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(sql);
+    for (const QVariant& v : values) q.addBindValue(v);
+    if (!q.exec()) return fail(what, q.lastError().text());
+    if (q.numRowsAffected() < 1) return fail(what, QStringLiteral("no such row"));
+    return true;
+}
+
+bool ConversationStore::setMessageStats(qint64 messageId, const QString& statsJson) {
+    return update(QStringLiteral("UPDATE messages SET stats=? WHERE id=?"),
+                  {text(statsJson), messageId}, QStringLiteral("cannot save message stats"));
+}
+
+bool ConversationStore::restoreConversation(qint64 id) {
+    return update(QStringLiteral("UPDATE conversations SET deleted=0 WHERE id=? AND deleted=1"),
+                  {id}, QStringLiteral("cannot restore chat %1").arg(id));
+}
+
+bool ConversationStore::setConversationModel(qint64 id, const QString& model) {
+    return update(QStringLiteral("UPDATE conversations SET model=? WHERE id=?"), {text(model), id},
+                  QStringLiteral("cannot save the chat's model"));
+}
+
+bool ConversationStore::setConversationSettings(qint64 id, const QString& settingsJson) {
+    return update(QStringLiteral("UPDATE conversations SET settings=? WHERE id=?"),
+                  {text(settingsJson), id}, QStringLiteral("cannot save the chat's settings"));
+}
+
+QList<qint64> ConversationStore::search(const QString& needle) const {
+    QList<qint64> ids;
+    if (!isOpen()) return ids;
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    // instr(lower()) rather than LIKE: no wildcard characters to escape in the user's text.
+    q.prepare(QStringLiteral(
+        "SELECT c.id FROM conversations c WHERE c.deleted=0 AND (instr(lower(c.title), ?) > 0 "
+        "OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id=c.id AND m.hidden=0 "
+        "AND instr(lower(m.content), ?) > 0)) ORDER BY c.updated_at DESC, c.id DESC"));
+    const QString lower = needle.toLower();
+    q.addBindValue(lower);
+    q.addBindValue(lower);
+    if (!q.exec()) {
+        fail(QStringLiteral("cannot search chats"), q.lastError().text());
+        return ids;
+    }
+    while (q.next()) ids.append(q.value(0).toLongLong());
+    return ids;
+}
+
+bool ConversationStore::hideFrom(qint64 conversationId, qint64 firstMessageId) {
+    return update(QStringLiteral("UPDATE messages SET hidden=1 WHERE conversation_id=? AND id>=? "
+                                 "AND hidden=0"),
+                  {conversationId, firstMessageId}, QStringLiteral("cannot branch the chat"));
+}
+
+bool ConversationStore::addAlternative(qint64 oldAnswerId, qint64 newAnswerId) {
+    if (!isOpen()) return fail(QStringLiteral("chat history is not open"), {});
+    QSqlDatabase db = QSqlDatabase::database(connection_, false);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT alt_group FROM messages WHERE id=?"));
+    q.addBindValue(oldAnswerId);
+    if (!q.exec() || !q.next()) return fail(QStringLiteral("no message %1").arg(oldAnswerId), {});
+    qint64 group = q.value(0).toLongLong();
+    if (group == 0) group = oldAnswerId;
+    return update(QStringLiteral("UPDATE messages SET alt_group=?, hidden=(id<>?) WHERE id IN "
+                                 "(?, ?) OR alt_group=?"),
+                  {group, newAnswerId, oldAnswerId, newAnswerId, group},
+                  QStringLiteral("cannot keep the earlier answer"));
+}
+
+bool ConversationStore::showAlternative(qint64 group, int index) {
+    if (group == 0 || index < 0) return fail(QStringLiteral("no such answer"), {});
+    return update(QStringLiteral("UPDATE messages SET hidden=(id<>(SELECT id FROM messages WHERE "
+                                 "alt_group=? ORDER BY id LIMIT 1 OFFSET ?)) WHERE alt_group=? "
+                                 "AND EXISTS (SELECT 1 FROM messages WHERE alt_group=? "
+                                 "ORDER BY id LIMIT 1 OFFSET ?)"),
+                  {group, index, group, group, index}, QStringLiteral("no such answer"));
 }
 
 } // namespace hearth

@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
+#include <QVariantList>
 
 namespace hearth {
 
@@ -14,6 +15,8 @@ struct ConversationRow {
     QString title;
     QDateTime createdAt;
     QDateTime updatedAt;
+    QString model;    // the model this chat talks to ("" = none picked yet)
+    QString settings; // JSON of the chat's system prompt and sampling settings
 };
 
 struct MessageRow {
@@ -24,11 +27,15 @@ struct MessageRow {
     QString model; // the model that wrote an assistant message
     QString state; // "complete", "streaming", "stopped", "interrupted"
     QDateTime createdAt;
+    QString stats;       // JSON: tokens, tokens/s, time to first token (assistant only)
+    qint64 altGroup = 0; // answers to the same prompt share a group (0: no alternatives)
+    int altIndex = 0;    // this answer's place among them
+    int altCount = 1;
 };
 
 class ConversationStore {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     ConversationStore();
     ~ConversationStore();
@@ -54,11 +61,27 @@ public:
                       const QString& state = QStringLiteral("complete"));
     bool appendToMessage(qint64 messageId, const QString& chunk); // commits at once
     bool setMessageState(qint64 messageId, const QString& state);
+    bool setMessageStats(qint64 messageId, const QString& statsJson);
+
+    // Deleting is undoable until the store is next opened: rows are only marked.
+    bool restoreConversation(qint64 id);
+    bool setConversationModel(qint64 id, const QString& model);
+    bool setConversationSettings(qint64 id, const QString& settingsJson);
+    // Chats whose title or visible messages contain `text` (case-insensitive), most recent first.
+    QList<qint64> search(const QString& text) const;
+
+    // Branching: hidden messages stay stored but leave the visible conversation.
+    bool hideFrom(qint64 conversationId, qint64 firstMessageId); // that message and all later
+    // Makes `newAnswerId` an alternative of `oldAnswerId` and shows only the new one.
+    bool addAlternative(qint64 oldAnswerId, qint64 newAnswerId);
+    bool showAlternative(qint64 group, int index); // index among the group's answers, by age
 
 private:
     bool migrate();
     bool exec(const QString& sql);
     bool touchConversation(qint64 id);
+    // Runs one UPDATE; fails with `what` when it errs or changes no row.
+    bool update(const QString& sql, const QVariantList& values, const QString& what);
     bool fail(const QString& what, const QString& detail) const;
     qint64 failId(const QString& what, const QString& detail) const;
 

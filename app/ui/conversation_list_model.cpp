@@ -1,5 +1,7 @@
 #include "conversation_list_model.h"
 
+#include <QLocale>
+
 namespace hearth {
 
 int ConversationListModel::rowCount(const QModelIndex& parent) const {
@@ -18,13 +20,21 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
         return row.id;
     case UpdatedRole:
         return row.updatedAt;
+    case SectionRole:
+        return sectionFor(row.updatedAt, QDate::currentDate());
+    case ModelRole:
+        return row.model;
     default:
         return {};
     }
 }
 
 QHash<int, QByteArray> ConversationListModel::roleNames() const {
-    return {{IdRole, "conversationId"}, {TitleRole, "title"}, {UpdatedRole, "updatedAt"}};
+    return {{IdRole, "conversationId"},
+            {TitleRole, "title"},
+            {UpdatedRole, "updatedAt"},
+            {SectionRole, "section"},
+            {ModelRole, "modelName"}};
 }
 
 void ConversationListModel::reset(const QList<ConversationRow>& rows) {
@@ -32,6 +42,15 @@ void ConversationListModel::reset(const QList<ConversationRow>& rows) {
     rows_ = rows;
     endResetModel();
     emit countChanged();
+}
+
+QString ConversationListModel::sectionFor(const QDateTime& updated, const QDate& today) {
+    const qint64 days = updated.toLocalTime().date().daysTo(today);
+    if (days <= 0) return tr("Today");
+    if (days == 1) return tr("Yesterday");
+    if (days < 7) return tr("Previous 7 days");
+    if (days < 30) return tr("Previous 30 days");
+    return QLocale().toString(updated.toLocalTime().date(), QStringLiteral("MMMM yyyy"));
 }
 
 int ConversationListModel::rowOf(qint64 id) const {

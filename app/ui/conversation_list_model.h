@@ -14,7 +14,7 @@ class ConversationListModel : public QAbstractListModel {
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
 
 public:
-    enum Role { IdRole = Qt::UserRole + 1, TitleRole, UpdatedRole };
+    enum Role { IdRole = Qt::UserRole + 1, TitleRole, UpdatedRole, SectionRole, ModelRole };
 
     using QAbstractListModel::QAbstractListModel;
 
@@ -24,6 +24,9 @@ public:
 
     void reset(const QList<ConversationRow>& rows);
     int rowOf(qint64 id) const; // -1 when absent
+    const ConversationRow& at(int row) const { return rows_.at(row); }
+    // "Today", "Yesterday", "Previous 7 days", "Previous 30 days", else the month and year.
+    static QString sectionFor(const QDateTime& updated, const QDate& today);
 
 signals:
     void countChanged();

@@ -1,5 +1,8 @@
 #include "message_list_model.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 namespace hearth {
 
 int MessageListModel::rowCount(const QModelIndex& parent) const {
@@ -24,14 +27,24 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
         return row.state;
     case CreatedRole:
         return row.createdAt;
+    case StatsRole:
+        return describeStats(row.stats);
+    case AltIndexRole:
+        return row.altIndex;
+    case AltCountRole:
+        return row.altCount;
+    case AltGroupRole:
+        return row.altGroup;
     default:
         return {};
     }
 }
 
 QHash<int, QByteArray> MessageListModel::roleNames() const {
-    return {{IdRole, "messageId"},    {RoleRole, "role"},          {ContentRole, "content"},
-            {ModelRole, "modelName"}, {StateRole, "messageState"}, {CreatedRole, "createdAt"}};
+    return {{IdRole, "messageId"},     {RoleRole, "role"},          {ContentRole, "content"},
+            {ModelRole, "modelName"},  {StateRole, "messageState"}, {CreatedRole, "createdAt"},
+            {StatsRole, "stats"},      {AltIndexRole, "altIndex"},  {AltCountRole, "altCount"},
+            {AltGroupRole, "altGroup"}};
 }
 
 void MessageListModel::reset(const QList<MessageRow>& rows) {
@@ -61,6 +74,39 @@ void MessageListModel::setState(int row, const QString& state) {
     rows_[row].state = state;
     const QModelIndex i = index(row);
     emit dataChanged(i, i, {StateRole});
+}
+
+void MessageListModel::setContent(int row, const QString& content) {
+    if (row < 0 || row >= rows_.size()) return;
+    rows_[row].content = content;
+    const QModelIndex i = index(row);
+    emit dataChanged(i, i, {ContentRole, Qt::DisplayRole});
+}
+
+void MessageListModel::setStats(int row, const QString& statsJson) {
+    if (row < 0 || row >= rows_.size()) return;
+    rows_[row].stats = statsJson;
+    const QModelIndex i = index(row);
+    emit dataChanged(i, i, {StatsRole});
+}
+
+void MessageListModel::setAlternatives(int row, qint64 group, int position, int count) {
+    if (row < 0 || row >= rows_.size()) return;
+    rows_[row].altGroup = group;
+    rows_[row].altIndex = position;
+    rows_[row].altCount = count;
+    const QModelIndex i = index(row);
+    emit dataChanged(i, i, {AltGroupRole, AltIndexRole, AltCountRole});
+}
+
+QString MessageListModel::describeStats(const QString& statsJson) {
+    if (statsJson.isEmpty()) return {};
+    const QJsonObject o = QJsonDocument::fromJson(statsJson.toUtf8()).object();
+    if (o.isEmpty()) return {};
+    return tr("%1 tokens · %2 tokens/s · first token %3 ms")
+        .arg(o.value(QStringLiteral("tokens")).toInt())
+        .arg(o.value(QStringLiteral("tokensPerSecond")).toDouble(), 0, 'f', 1)
+        .arg(o.value(QStringLiteral("timeToFirstTokenMs")).toDouble(), 0, 'f', 0);
 }
 
 } // namespace hearth

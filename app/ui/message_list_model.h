@@ -22,6 +22,10 @@ public:
         ModelRole,
         StateRole,
         CreatedRole,
+        StatsRole,    // "42 tokens · 310.5 tokens/s · first token 12 ms"
+        AltIndexRole, // this answer's place among regenerated alternatives
+        AltCountRole,
+        AltGroupRole,
     };
 
     using QAbstractListModel::QAbstractListModel;
@@ -34,6 +38,11 @@ public:
     void append(const MessageRow& row);
     void appendText(int row, const QString& chunk);
     void setState(int row, const QString& state);
+    void setContent(int row, const QString& content);
+    void setStats(int row, const QString& statsJson);
+    void setAlternatives(int row, qint64 group, int position, int count);
+    // The stats JSON in words for the bubble's footer.
+    static QString describeStats(const QString& statsJson);
     const MessageRow& at(int row) const { return rows_.at(row); }
 
 signals:
