@@ -100,6 +100,8 @@ Placement placeLayers(const ModelShape& s, const TensorPlan& plan, const Estimat
     for (int64_t i = 0; i < m; ++i)
         (i < m - n ? p.hostWeights : p.deviceWeights) += plan.layerBytes[static_cast<size_t>(i)];
     (n > 0 ? p.deviceWeights : p.hostWeights) += plan.outputBytes;
+    // A tied head multiplies by the embedding matrix, so the device needs its own copy of it.
+    if (n > 0 && s.tiedEmbeddings) p.deviceWeights += plan.embeddingBytes;
     p.hostKv = kvCacheBytes(s, o.nCtx, o.kvType, m - n);
     p.deviceKv = kvCacheBytes(s, o.nCtx, o.kvType, n);
     const uint64_t full = computeBytes(s, o.nCtx, o.batch, o.threads);

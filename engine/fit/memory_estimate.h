@@ -53,7 +53,8 @@ struct EstimateOptions {
 };
 
 // Memory of one placement: the last `gpuLayers` blocks (and the output head, when any block is
-// offloaded) on the device, everything else on the host.
+// offloaded; with tied embeddings that includes a device copy of token_embd) on the device,
+// everything else on the host.
 struct Placement {
     int64_t gpuLayers = 0;
     uint64_t hostWeights = 0, hostKv = 0, hostCompute = 0, hostOverhead = 0;

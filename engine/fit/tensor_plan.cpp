@@ -44,6 +44,7 @@ Result<TensorPlan> build(const std::vector<TensorSlot>& tensorSlots, const Model
         } else {
             plan.inputBytes += bytes;
         }
+        if (s.name == "token_embd.weight") plan.embeddingBytes = bytes;
         plan.totalBytes += bytes;
         plan.parameters += static_cast<uint64_t>(s.elements());
         plan.tensors.push_back({s, type, bytes});

@@ -23,8 +23,9 @@ struct TensorPlan {
     std::string variant; // "Q4_K_M", or the file's own type name for a plan taken as stored
     std::vector<PlannedTensor> tensors;
     std::vector<uint64_t> layerBytes; // index = block
-    uint64_t inputBytes = 0;  // token embeddings (and anything else outside blocks but the head)
-    uint64_t outputBytes = 0; // output norm and output matrix (0 extra when tied)
+    uint64_t inputBytes = 0;     // token embeddings (and anything else outside blocks but the head)
+    uint64_t outputBytes = 0;    // output norm and output matrix (0 extra when tied)
+    uint64_t embeddingBytes = 0; // token_embd alone: a tied head needs a copy where it runs
     uint64_t totalBytes = 0;
     uint64_t parameters = 0;
 

@@ -347,7 +347,10 @@ private slots:
         QVERIFY(more.deviceTotal() + deviceMarginBytes(m, margin) > m.gpuBytes);
         // Offloaded layers leave the host: weights, KV and device parts add up to the whole.
         const Placement cpu = placeLayers(s, plan, o, 0);
-        QCOMPARE(partial.placement.hostWeights + partial.placement.deviceWeights, cpu.hostWeights);
+        // (tied: the device also holds its own copy of the embedding matrix for the output head)
+        QCOMPARE(partial.placement.hostWeights + partial.placement.deviceWeights,
+                 cpu.hostWeights + plan.embeddingBytes);
+        QCOMPARE(plan.embeddingBytes, uint64_t{128256} * 8 * 210); // Q6_K as the tied head
         QCOMPARE(partial.placement.hostKv + partial.placement.deviceKv, cpu.hostKv);
         // A GPU too small for even one layer: the CPU plan.
         m.gpuBytes = 300ull << 20;
