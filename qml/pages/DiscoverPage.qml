@@ -51,7 +51,7 @@ PageScaffold {
                         elide: Text.ElideMiddle
                     }
                     Label {
-                        text: [row.status, row.bytesText, row.speedText, row.etaText].filter(s => s !== "").join("  ·  ")
+                        text: row.status + (row.bytesText !== "" ? "  ·  " + row.bytesText : "") + (row.speedText !== "" ? "  ·  " + row.speedText : "") + (row.etaText !== "" ? "  ·  " + row.etaText : "")
                         color: Theme.textMuted
                         font.pixelSize: Theme.fontSmall
                     }
@@ -164,17 +164,19 @@ PageScaffold {
             model: page.discover ? page.discover.results : []
 
             delegate: ItemDelegate {
+                id: result
+
                 required property var modelData
 
                 Layout.fillWidth: true
-                text: modelData.id + (modelData.gated ? qsTr("  (gated)") : "")
-                onClicked: page.discover.openRepo(modelData.id)
+                text: result.modelData.id + (result.modelData.gated ? qsTr("  (gated)") : "")
+                onClicked: page.discover.openRepo(result.modelData.id)
 
                 Label {
                     anchors.right: parent.right
                     anchors.rightMargin: Theme.gap
                     anchors.verticalCenter: parent.verticalCenter
-                    text: qsTr("%1 downloads · %2 likes · %3").arg(modelData.downloads).arg(modelData.likes).arg(modelData.modified)
+                    text: qsTr("%1 downloads · %2 likes · %3").arg(result.modelData.downloads).arg(result.modelData.likes).arg(result.modelData.modified)
                     color: Theme.textMuted
                     font.pixelSize: Theme.fontSmall
                 }
@@ -192,30 +194,32 @@ PageScaffold {
             model: page.discover ? page.discover.files : []
 
             delegate: RowLayout {
+                id: file
+
                 required property var modelData
 
                 Layout.fillWidth: true
 
                 Label {
                     Layout.fillWidth: true
-                    text: modelData.path
+                    text: file.modelData.path
                     color: Theme.text
                     elide: Text.ElideMiddle
                 }
                 Label {
                     Layout.preferredWidth: 90
-                    text: modelData.quant
+                    text: file.modelData.quant
                     color: Theme.textMuted
                 }
                 Label {
                     Layout.preferredWidth: 90
-                    text: modelData.sizeText + (modelData.parts > 1 ? qsTr(" (%1 parts)").arg(modelData.parts) : "")
+                    text: file.modelData.sizeText + (file.modelData.parts > 1 ? qsTr(" (%1 parts)").arg(file.modelData.parts) : "")
                     color: Theme.textMuted
                 }
                 ActionButton {
-                    enabled: modelData.pullable
-                    text: modelData.parts > 1 ? qsTr("Split: not supported") : qsTr("Download")
-                    onClicked: page.discover.pull(modelData.spec)
+                    enabled: file.modelData.pullable
+                    text: file.modelData.parts > 1 ? qsTr("Split: not supported") : qsTr("Download")
+                    onClicked: page.discover.pull(file.modelData.spec)
                 }
             }
         }
@@ -261,11 +265,13 @@ PageScaffold {
                         model: entry.modelData.variants
 
                         delegate: ActionButton {
+                            id: variant
+
                             required property var modelData
 
-                            enabled: modelData.spec !== ""
-                            text: modelData.name + (modelData.sizeText !== "" ? "  " + (modelData.estimated ? "~" : "") + modelData.sizeText : "")
-                            onClicked: page.discover.pull(modelData.spec)
+                            enabled: variant.modelData.spec !== ""
+                            text: variant.modelData.name + (variant.modelData.sizeText !== "" ? "  " + (variant.modelData.estimated ? "~" : "") + variant.modelData.sizeText : "")
+                            onClicked: page.discover.pull(variant.modelData.spec)
                         }
                     }
                 }

@@ -1,0 +1,102 @@
+// DiscoverController and DownloadListModel (what the Discover page binds to) against MockHub:
+// search results, a repository's files with split shards grouped, the starter catalog from
+// resources/catalog, and a pull that shows up in the download list and ends in the store.
+#include "app/core/download_manager.h"
+#include "discover_controller.h"
+#include "download_list_model.h"
+#include "engine/store/model_store.h"
+#include "net/mock_hub.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace hearth;
+
+class TestDiscoverController : public QObject {
+    Q_OBJECT
+    MockHub hub_;
+    QTemporaryDir store_;
+
+private slots:
+    void initTestCase() {
+        QFile f(QStringLiteral(
+            HEARTH_SHARED_DIR
+            "/conformance/models/cf-q-llama-tinyvocab/cf-q-llama-tinyvocab-Q4_K_M.gguf"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        MockHfRepo repo;
+        repo.id = QStringLiteral("hearth-test/tiny-GGUF");
+        repo.downloads = 7;
+        repo.files = {{QStringLiteral("tiny-Q4_K_M.gguf"), f.readAll()},
+                      {QStringLiteral("big-Q8_0-00001-of-00002.gguf"), QByteArray(3000, 'a')},
+                      {QStringLiteral("big-Q8_0-00002-of-00002.gguf"), QByteArray(2000, 'b')},
+                      {QStringLiteral("mmproj-tiny-f16.gguf"), QByteArray(100, 'c')}};
+        hub_.addRepo(repo);
+        QVERIFY(hub_.listen());
+        qputenv("HF_ENDPOINT", hub_.apiUrl().toEncoded());
+        qputenv("HEARTH_REGISTRY", hub_.apiUrl().toEncoded());
+        qputenv("OLLAMA_MODELS", QFile::encodeName(store_.path()));
+        qputenv("HEARTH_CATALOG", HEARTH_SOURCE_DIR "/resources/catalog/models.json");
+    }
+
+    void searchesListsAndPulls() {
+        DiscoverController discover;
+        QCOMPARE(discover.storePath(), store_.path());
+        // The catalog is the shipped file, not invented entries.
+        QVERIFY(discover.catalogError().isEmpty());
+        QVERIFY(discover.catalog().size() >= 3);
+        QVERIFY(!discover.catalog()
+                     .first()
+                     .toMap()
+                     .value(QStringLiteral("variants"))
+                     .toList()
+                     .isEmpty());
+
+        discover.setQuery(QStringLiteral("tiny"));
+        discover.search();
+        QTRY_VERIFY(!discover.busy());
+        QCOMPARE(discover.error(), QString());
+        QCOMPARE(discover.results().size(), 1);
+        QCOMPARE(discover.results().first().toMap().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("hearth-test/tiny-GGUF"));
+
+        discover.openRepo(QStringLiteral("hearth-test/tiny-GGUF"));
+        QTRY_VERIFY(!discover.busy());
+        // Two model rows: the single file and the split model grouped (size of both parts).
+        QCOMPARE(discover.files().size(), 2);
+        QVariantMap split;
+        for (const QVariant& v : discover.files())
+            if (v.toMap().value(QStringLiteral("parts")).toInt() == 2) split = v.toMap();
+        QCOMPARE(split.value(QStringLiteral("size")).toLongLong(), qint64(5000));
+        QVERIFY(!split.value(QStringLiteral("pullable")).toBool());
+
+        DownloadListModel* downloads = discover.downloads();
+        discover.pull(QStringLiteral("hf:hearth-test/tiny-GGUF:Q4_K_M"));
+        QCOMPARE(downloads->rowCount(), 1);
+        const QModelIndex row = downloads->index(0);
+        QTRY_VERIFY_WITH_TIMEOUT(!downloads->data(row, DownloadListModel::ActiveRole).toBool(),
+                                 30000);
+        QCOMPARE(downloads->data(row, DownloadListModel::StateRole).toString(),
+                 QStringLiteral("success"));
+        QCOMPARE(downloads->data(row, DownloadListModel::ProgressRole).toDouble(), 1.0);
+        QCOMPARE(downloads->data(row, DownloadListModel::NameRole).toString(),
+                 QStringLiteral("hf.co/hearth-test/tiny-GGUF:Q4_K_M"));
+        QVERIFY(ModelStore(store_.path().toStdString())
+                    .resolve("hf.co/hearth-test/tiny-GGUF:Q4_K_M")
+                    .ok());
+
+        // A failure is shown on its row with the reason.
+        discover.pull(QStringLiteral("hf:hearth-test/missing-GGUF"));
+        const QModelIndex failed = downloads->index(1);
+        QTRY_VERIFY_WITH_TIMEOUT(!downloads->data(failed, DownloadListModel::ActiveRole).toBool(),
+                                 30000);
+        QVERIFY(downloads->data(failed, DownloadListModel::ErrorRole)
+                    .toString()
+                    .contains(QStringLiteral("not found")));
+        downloads->remove(1);
+        QCOMPARE(downloads->rowCount(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDiscoverController)
+#include "test_discover_controller.moc"
