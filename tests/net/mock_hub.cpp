@@ -91,6 +91,18 @@ void MockHub::handleApi(const MockRequest& r, MockResponse& out) {
         return;
     }
     const QString path = QString::fromUtf8(QByteArray::fromPercentEncoding(r.path));
+    if (redirectLoop) {
+        out.status = 302;
+        out.header("Location", r.path + (r.query.isEmpty() ? QByteArray() : "?" + r.query));
+        return;
+    }
+    if (rateLimitOnce) {
+        rateLimitOnce = false;
+        hfError(out, 429, "", "rate limited");
+        out.header("RateLimit", "\"api\";r=0;t=0");
+        out.header("RateLimit-Policy", "\"fixed window\";\"api\";q=500;w=300");
+        return;
+    }
     if (path == QLatin1String("/token")) return out.json(200, "{\"token\":\"mock-token\"}");
     if (path.startsWith(QLatin1String("/v2/"))) {
         QStringList parts = path.mid(4).split(QLatin1Char('/'));
@@ -260,6 +272,13 @@ void MockHub::handleCdn(const MockRequest& r, MockResponse& out) {
         out.status = 404;
         out.header("Content-Type", "application/xml");
         out.body = "<Error><Code>NoSuchKey</Code></Error>";
+        return;
+    }
+    if (cdnForbiddenOnce) {
+        cdnForbiddenOnce = false;
+        out.status = 403;
+        out.header("Content-Type", "application/xml");
+        out.body = "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>";
         return;
     }
     serveBlob(r, out, hex);

@@ -33,6 +33,11 @@ public:
     QByteArray addModel(const QString& nameSpace, const QString& model, const QString& tag,
                         const QVector<QPair<QString, QByteArray>>& layers);
     void addRepo(const MockHfRepo& repo) { repos_.insert(repo.id, repo); }
+    // A manifest served as given (garbage, unsupported layers...).
+    void addRawManifest(const QString& repo, const QString& tag, const QByteArray& bytes) {
+        models_.insert(repo);
+        manifests_.insert(repo + QLatin1Char(':') + tag, bytes);
+    }
 
     // Faults (sticky until changed, unless "Once").
     int dropOnceAfter = -1; // CDN: next blob body cut after this many bytes
@@ -42,6 +47,9 @@ public:
     bool stallOnce = false;          // CDN: next blob request sends headers then nothing
     int fail5xx = 0;                 // API: this many 503s first
     bool serveBlobsDirectly = false; // registry answers 200 with the bytes instead of 307
+    bool cdnForbiddenOnce = false;   // CDN: next request 403 (an expired presigned link)
+    bool redirectLoop = false;       // API: every request redirects to itself
+    bool rateLimitOnce = false;      // API: next request 429 with HF's RateLimit header
 
     MockHttpServer api;
     MockHttpServer cdn;

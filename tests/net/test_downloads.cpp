@@ -97,6 +97,9 @@ class TestDownloads : public QObject {
         hub_.stallOnce = false;
         hub_.fail5xx = 0;
         hub_.serveBlobsDirectly = false;
+        hub_.cdnForbiddenOnce = false;
+        hub_.redirectLoop = false;
+        hub_.rateLimitOnce = false;
         hub_.api.log.clear();
         hub_.cdn.log.clear();
         hub_.cdn.bodyBytesSent = 0;
@@ -120,6 +123,17 @@ private slots:
                       {{kModel, q4_}});
         hub_.addModel(QStringLiteral("private"), QStringLiteral("denied"), QStringLiteral("latest"),
                       {{kModel, q4_}});
+        hub_.addRawManifest(QStringLiteral("library/garbage"), QStringLiteral("latest"),
+                            "{\"schemaVersion\":2,\"layers\":[");
+        hub_.addRawManifest(QStringLiteral("library/mlx"), QStringLiteral("latest"),
+                            "{\"schemaVersion\":2,\"mediaType\":\"application/"
+                            "vnd.docker.distribution.manifest.v2+json\","
+                            "\"config\":{\"mediaType\":\"application/"
+                            "vnd.docker.container.image.v1+json\",\"digest\":\"sha256:" +
+                                QByteArray(64, 'a') +
+                                "\",\"size\":2},\"layers\":[{\"mediaType\":\"application/"
+                                "vnd.ollama.image.tensor\",\"digest\":\"sha256:" +
+                                QByteArray(64, 'b') + "\",\"size\":4}]}");
         MockHfRepo repo;
         repo.id = QStringLiteral("hearth-test/tiny-GGUF");
         repo.downloads = 500;
@@ -239,6 +253,30 @@ private slots:
         for (const MockRequest& req : hub_.cdn.log) QVERIFY(req.header("authorization").isEmpty());
         r = pull(dir.path(), QStringLiteral("private/denied"), settings());
         QVERIFY2(r.error.contains(QStringLiteral("unauthorized")), qPrintable(r.error));
+    }
+
+    void survivesServerMisbehaviour() {
+        QTemporaryDir dir;
+        // An expired CDN link: back to the registry for a fresh redirect.
+        hub_.cdnForbiddenOnce = true;
+        QCOMPARE(pull(dir.path(), QStringLiteral("tiny"), settings()).error, QString());
+        // HF's 429 with RateLimit t=0: waited out, then retried.
+        hub_.rateLimitOnce = true;
+        QCOMPARE(
+            pull(dir.path(), QStringLiteral("hf:hearth-test/tiny-GGUF:Q4_K_M"), settings()).error,
+            QString());
+        // A redirect loop stops with a clear error.
+        QTemporaryDir dir2;
+        hub_.redirectLoop = true;
+        PullResult r = pull(dir2.path(), QStringLiteral("tiny"), settings());
+        QVERIFY2(r.error.contains(QStringLiteral("too many redirects")), qPrintable(r.error));
+        hub_.redirectLoop = false;
+        // Garbage and safetensors manifests are refused; nothing is written.
+        r = pull(dir2.path(), QStringLiteral("garbage"), settings());
+        QVERIFY2(r.error.contains(QStringLiteral("invalid manifest")), qPrintable(r.error));
+        r = pull(dir2.path(), QStringLiteral("mlx"), settings());
+        QVERIFY2(r.error.contains(QStringLiteral("safetensors/MLX")), qPrintable(r.error));
+        QVERIFY(filesUnder(dir2.path()).isEmpty());
     }
 
     void resumesAfterConnectionDrop() {
