@@ -3,6 +3,8 @@
 
 #include "app/core/download_manager.h"
 #include "app/core/hf_client.h"
+#include "engine/fit/fit_report.h"
+#include "engine/system/cpu_info.h"
 #include "model_store_location.h"
 
 #include <QCoreApplication>
@@ -11,6 +13,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <optional>
 
 namespace hearth {
 
@@ -32,6 +36,43 @@ QString findCatalogFile() {
         if (!dir.cdUp()) break;
     }
     return {};
+}
+
+// The catalog entry's shape and variants as engine/fit reads them.
+std::optional<fit::CatalogModel> catalogModel(const QJsonObject& o) {
+    fit::CatalogModel m;
+    m.id = o.value(QStringLiteral("id")).toString().toStdString();
+    m.displayName = o.value(QStringLiteral("name")).toString().toStdString();
+    const QJsonObject s = o.value(QStringLiteral("shape")).toObject();
+    auto num = [&s](const char* key) { return int64_t(s.value(QLatin1String(key)).toDouble(0)); };
+    m.shape.arch = o.value(QStringLiteral("architecture")).toString().toStdString();
+    m.shape.nLayer = num("layers");
+    m.shape.nEmbd = num("n_embd");
+    m.shape.nHead = num("heads");
+    m.shape.nHeadKv = num("kv_heads");
+    m.shape.headDimK = m.shape.headDimV = num("head_dim");
+    m.shape.nFf = num("n_ff");
+    m.shape.nVocab = num("vocab");
+    m.shape.nCtxTrain = num("context_length");
+    m.shape.tiedEmbeddings = s.value(QStringLiteral("tied_embeddings")).toBool();
+    if (!m.shape.validate()) return std::nullopt;
+    for (const QJsonValue& v : o.value(QStringLiteral("variants")).toArray()) {
+        fit::CatalogVariant cv;
+        cv.name = v.toObject().value(QStringLiteral("name")).toString().toStdString();
+        cv.fileBytes = uint64_t(v.toObject().value(QStringLiteral("size_bytes")).toDouble(0));
+        m.variants.push_back(cv);
+    }
+    return m;
+}
+
+// "fits_gpu" -> "Fits on GPU": the fit estimator's verdict for a 4096-token context.
+QString verdictText(fit::Verdict v) {
+    const std::string_view name = fit::verdictName(v);
+    if (name == "fits_gpu") return QStringLiteral("fits on GPU");
+    if (name == "partial_offload") return QStringLiteral("fits, partly on GPU");
+    if (name == "fits_ram") return QStringLiteral("fits in RAM");
+    if (name == "tight") return QStringLiteral("tight");
+    return QStringLiteral("does not fit");
 }
 
 } // namespace
@@ -136,8 +177,19 @@ void DiscoverController::loadCatalog() {
     }
     const QJsonArray models =
         QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("models")).toArray();
+    const fit::MachineMemory machine = fit::probeMachineMemory();
+    fit::EstimateOptions options; // 4096-token context, F16 KV cache
+    options.threads = std::max(1, cpuInfo().physicalCores);
     for (const QJsonValue& v : models) {
         const QJsonObject m = v.toObject();
+        // The fit estimate for this machine, per variant, before anything is downloaded.
+        QHash<QString, QString> fits;
+        if (auto cm = catalogModel(m))
+            if (auto report = fit::fitReportForCatalog(*cm, options, machine))
+                for (const fit::FitRow& row : report->rows)
+                    if (row.error.empty())
+                        fits.insert(QString::fromStdString(row.variant),
+                                    verdictText(row.fit.verdict));
         QVariantList variants;
         const QString hfRepo = m.value(QStringLiteral("huggingface")).toString();
         for (const QJsonValue& vv : m.value(QStringLiteral("variants")).toArray()) {
@@ -147,6 +199,7 @@ void DiscoverController::loadCatalog() {
                 {QStringLiteral("name"), var.value(QStringLiteral("name")).toString()},
                 {QStringLiteral("sizeText"), bytes > 0 ? humanByteCount(bytes) : QString()},
                 {QStringLiteral("estimated"), !var.contains(QStringLiteral("size_published"))},
+                {QStringLiteral("fit"), fits.value(var.value(QStringLiteral("name")).toString())},
                 {QStringLiteral("spec"), hfRepo.isEmpty()
                                              ? QString()
                                              : QStringLiteral("hf:") + hfRepo + QLatin1Char(':') +
