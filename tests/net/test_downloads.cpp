@@ -290,15 +290,22 @@ private slots:
         for (const MockRequest& req : hub_.cdn.log)
             resumed = resumed || req.header("range") == "bytes=1000000-";
         QVERIFY(resumed);
-        // Resumed, not restarted: after the first request every one for that blob asks for a
-        // range from the bytes already kept.
+        // Resumed, not restarted: once the client asked for a range, it never went back to byte 0.
+        // (Qt's HTTP layer itself may re-send the very first request once when the server closes
+        // early, before our code saw the drop; that is before any ranged request.)
         const QByteArray path = "/blobs/sha256/" + hexOf(f32_).left(2).toLatin1() + "/" +
                                 hexOf(f32_).toLatin1() + "/data";
-        int fromZero = 0;
-        for (const MockRequest& req : hub_.cdn.log)
-            if (req.path == path)
-                fromZero += req.header("range").isEmpty() || req.header("range") == "bytes=0-";
-        QCOMPARE(fromZero, 1);
+        bool ranged = false;
+        QByteArray ranges;
+        for (const MockRequest& req : hub_.cdn.log) {
+            if (req.path != path) continue;
+            ranges += "[" + req.header("range") + "]";
+            QVERIFY2(!ranged || (req.header("range").startsWith("bytes=") &&
+                                 req.header("range") != "bytes=0-"),
+                     ranges.constData());
+            ranged = ranged || !req.header("range").isEmpty();
+        }
+        QVERIFY2(ranged, ranges.constData());
         QVERIFY(ModelStore(dir.path().toStdString()).verify("tiny:f32")->ok());
     }
 
