@@ -13,6 +13,7 @@
 #endif
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -70,6 +71,29 @@ struct Series {
     }
 };
 
+// A saved `bench --json` run to compare against (--compare), or an error saying why it is unusable.
+hearth::Result<QJsonObject> loadSavedRun(const QString& file) {
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly))
+        return hearth::makeError("cannot read " + file.toStdString() + ": " +
+                                 f.errorString().toStdString());
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
+    if (doc.isNull() || !doc.isObject())
+        return hearth::makeError(file.toStdString() + " is not a bench --json result" +
+                                 (doc.isNull() ? " (" + pe.errorString().toStdString() + ")" : ""));
+    const QJsonObject o = doc.object();
+    if (!o.contains("pp_tokens_per_s") && !o.contains("tg_tokens_per_s"))
+        return hearth::makeError(file.toStdString() + " has no pp/tg figures");
+    return o;
+}
+
+// now / saved, or 0 when either side has no figure (a skipped phase or an old file).
+double ratioOf(double now, const QJsonObject& saved, const char* key) {
+    const double before = saved.value(QLatin1String(key)).toDouble(0);
+    return now > 0 && before > 0 ? now / before : 0;
+}
+
 int runBench(const QStringList& args) {
     QTextStream out(stdout), err(stderr);
     QCommandLineParser p;
@@ -92,7 +116,10 @@ int runBench(const QStringList& args) {
     const QCommandLineOption gpu(QStringLiteral("gpu-layers"),
                                  QStringLiteral("Layers to offload to the GPU"),
                                  QStringLiteral("N"), QStringLiteral("0"));
-    p.addOptions({pp, tg, threads, reps, kvf32, json, gpu});
+    const QCommandLineOption compare(QStringLiteral("compare"),
+                                     QStringLiteral("Print ratios against a saved --json run"),
+                                     QStringLiteral("FILE.json"));
+    p.addOptions({pp, tg, threads, reps, kvf32, json, gpu, compare});
     p.process(args);
     if (p.positionalArguments().size() != 1) {
         err << "hearth-cli bench: exactly one MODEL is required\n";
@@ -106,6 +133,16 @@ int runBench(const QStringList& args) {
     if (!ok1 || !ok2 || !ok3 || !ok4 || nPrompt < 0 || nGen < 0 || nReps < 1) {
         err << "hearth-cli bench: -p, -n, -t and -r take non-negative numbers (-r at least 1)\n";
         return 2;
+    }
+    // Read the saved run before the (slow) measurement so a bad file fails fast.
+    QJsonObject saved;
+    if (p.isSet(compare)) {
+        auto r = loadSavedRun(p.value(compare));
+        if (!r) {
+            err << "hearth-cli bench: --compare: " << QString::fromStdString(r.error()) << "\n";
+            return 2;
+        }
+        saved = *r;
     }
     QString model = p.positionalArguments().first();
     std::string path = model.toStdString();
@@ -175,6 +212,9 @@ int runBench(const QStringList& args) {
     }
     const uint64_t peak = hearth::peakRssBytes();
     const std::string isa = hearth::kernels::isaName(hearth::kernels::activeIsa());
+    const double ppRatio = ratioOf(ppRate.median(), saved, "pp_tokens_per_s");
+    const double tgRatio = ratioOf(tgRate.median(), saved, "tg_tokens_per_s");
+    const double rssRatio = ratioOf(static_cast<double>(peak), saved, "peak_rss_bytes");
     if (p.isSet(json)) {
         QJsonObject o;
         o["model"] = QString::fromStdString(path);
@@ -197,6 +237,14 @@ int runBench(const QStringList& args) {
         o["pp_samples"] = ppRate.json();
         o["tg_samples"] = tgRate.json();
         o["peak_rss_bytes"] = static_cast<qint64>(peak);
+        if (p.isSet(compare)) {
+            QJsonObject cmp;
+            cmp["file"] = p.value(compare);
+            cmp["pp_ratio"] = ppRatio;
+            cmp["tg_ratio"] = tgRatio;
+            cmp["peak_rss_ratio"] = rssRatio;
+            o["compare"] = cmp;
+        }
         out << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
         return 0;
     }
@@ -216,6 +264,20 @@ int runBench(const QStringList& args) {
                    .arg(tgRate.median(), 0, 'f', 2);
     out << QStringLiteral("peak RSS: %1 MiB\n")
                .arg(static_cast<double>(peak) / (1024.0 * 1024.0), 0, 'f', 1);
+    if (p.isSet(compare)) {
+        // Ratios of medians, now / saved: above 1 is faster (or, for RSS, bigger) than before.
+        auto show = [&](const char* what, double r) {
+            out << "  " << what << ": "
+                << (r > 0 ? QStringLiteral("%1x").arg(r, 0, 'f', 3) : QStringLiteral("n/a"))
+                << "\n";
+        };
+        out << "vs " << p.value(compare) << " ("
+            << saved.value("description").toString(QStringLiteral("?")) << ", "
+            << saved.value("threads").toInt() << " threads):\n";
+        show("pp", ppRatio);
+        show("tg", tgRatio);
+        show("peak RSS", rssRatio);
+    }
     return 0;
 }
 

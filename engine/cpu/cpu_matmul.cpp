@@ -51,9 +51,16 @@ Status CpuBackend::matmul(const TensorRef& w, const TensorRef& x, const TensorRe
     pool_.parallelFor(nOut, [&](int64_t o0, int64_t o1) {
         for (int64_t ob = o0; ob < o1; ob += kRowBlock) {
             const int64_t oe = std::min(o1, ob + kRowBlock);
-            for (int64_t t = 0; t < nTok; ++t)
-                kernels::vecDotRows(wType, nIn, wBase + ob * wStride, wStride, oe - ob,
-                                    act + t * qStride, rowF32(out, t) + ob);
+            const uint8_t* wBlock = wBase + ob * wStride;
+            // Token pairs share each weight block's load and decode (same results as singly).
+            int64_t t = 0;
+            for (; t + 2 <= nTok; t += 2)
+                kernels::vecDotRows2(wType, nIn, wBlock, wStride, oe - ob, act + t * qStride,
+                                     act + (t + 1) * qStride, rowF32(out, t) + ob,
+                                     rowF32(out, t + 1) + ob);
+            for (; t < nTok; ++t)
+                kernels::vecDotRows(wType, nIn, wBlock, wStride, oe - ob, act + t * qStride,
+                                    rowF32(out, t) + ob);
         }
     });
     return {};

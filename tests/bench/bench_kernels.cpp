@@ -1,7 +1,8 @@
 // Row-dot throughput of every weight type on every ISA this CPU supports, in GB/s of weight
 // bytes read (the number that bounds token generation). A 1024-row x 4096-column weight matrix
 // (2-16 MiB: out of L2, like a real layer's slice) is dotted with one quantized activation
-// row, once per row (vecDot) and four rows at a time (vecDotRows).
+// row, once per row (vecDot) and four rows at a time (vecDotRows), and with two activation rows
+// per weight pass (vecDotRows2, prefill; GFLOP/s counts both).
 //   bench_kernels --benchmark_filter='q4_0'     bench_kernels --benchmark_min_time=0.2
 #include "engine/cpu/kernels/kernels.h"
 
@@ -42,12 +43,19 @@ Fixture makeFixture(GgmlType type) {
     return f;
 }
 
-void benchVecDot(benchmark::State& state, GgmlType type, Isa isa, bool rows) {
+enum class DotMode { Single, Rows, RowsPair };
+
+void benchVecDot(benchmark::State& state, GgmlType type, Isa isa, DotMode mode) {
     const Fixture f = makeFixture(type);
     const TypeKernels& k = kernelsFor(type, isa);
-    std::vector<float> out(kRows);
+    std::vector<float> out(kRows), out2(kRows);
+    const std::vector<uint8_t> act2 = f.act; // a second activation row (same values)
     for (auto _ : state) {
-        if (rows) {
+        if (mode == DotMode::RowsPair) {
+            vecDotRows2(type, isa, kCols, f.weights.data(), f.rowBytes, kRows, f.act.data(),
+                        act2.data(), out.data(), out2.data());
+            benchmark::DoNotOptimize(out2.data());
+        } else if (mode == DotMode::Rows) {
             vecDotRows(type, isa, kCols, f.weights.data(), f.rowBytes, kRows, f.act.data(),
                        out.data());
         } else {
@@ -58,8 +66,9 @@ void benchVecDot(benchmark::State& state, GgmlType type, Isa isa, bool rows) {
         benchmark::ClobberMemory();
     }
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(f.weights.size()));
-    state.counters["GFLOP/s"] = benchmark::Counter(2.0 * kCols * kRows * double(state.iterations()),
-                                                   benchmark::Counter::kIsRate);
+    const double acts = mode == DotMode::RowsPair ? 2.0 : 1.0;
+    state.counters["GFLOP/s"] = benchmark::Counter(
+        2.0 * acts * kCols * kRows * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 void benchQuantizeActivations(benchmark::State& state, GgmlType actType, Isa isa) {
@@ -86,8 +95,12 @@ int registerAll() {
         if (!isaSupported(isa)) continue;
         for (GgmlType t : kTypes) {
             const std::string name = std::string(hearth::ggmlTypeName(t)) + "/" + isaName(isa);
-            benchmark::RegisterBenchmark(("vecDot/" + name).c_str(), benchVecDot, t, isa, false);
-            benchmark::RegisterBenchmark(("vecDotRows/" + name).c_str(), benchVecDot, t, isa, true);
+            benchmark::RegisterBenchmark(("vecDot/" + name).c_str(), benchVecDot, t, isa,
+                                         DotMode::Single);
+            benchmark::RegisterBenchmark(("vecDotRows/" + name).c_str(), benchVecDot, t, isa,
+                                         DotMode::Rows);
+            benchmark::RegisterBenchmark(("vecDotRows2/" + name).c_str(), benchVecDot, t, isa,
+                                         DotMode::RowsPair);
         }
         for (GgmlType t : {GgmlType::Q8_0, GgmlType::Q8_1, GgmlType::Q8_K, GgmlType::F16})
             benchmark::RegisterBenchmark(

@@ -116,4 +116,20 @@ void vecDotRows(GgmlType type, int64_t n, const void* weights, size_t rowStride,
     vecDotRows(type, activeIsa(), n, weights, rowStride, nRows, act, out);
 }
 
+void vecDotRows2(GgmlType type, Isa isa, int64_t n, const void* weights, size_t rowStride,
+                 int64_t nRows, const void* act0, const void* act1, float* out0, float* out1) {
+    const TypeKernels& k = kernelsFor(type, isa);
+    if (k.vecDotRows2) {
+        k.vecDotRows2(n, weights, rowStride, nRows, act0, act1, out0, out1);
+        return;
+    }
+    vecDotRows(type, isa, n, weights, rowStride, nRows, act0, out0);
+    vecDotRows(type, isa, n, weights, rowStride, nRows, act1, out1);
+}
+
+void vecDotRows2(GgmlType type, int64_t n, const void* weights, size_t rowStride, int64_t nRows,
+                 const void* act0, const void* act1, float* out0, float* out1) {
+    vecDotRows2(type, activeIsa(), n, weights, rowStride, nRows, act0, act1, out0, out1);
+}
+
 } // namespace hearth::kernels

@@ -28,6 +28,9 @@ using VecDotFn = float (*)(int64_t n, const void* weightRow, const void* actRow)
 // out[r] = weights row r · act for r < nRows; rows are rowStride bytes apart.
 using VecDotRowsFn = void (*)(int64_t n, const void* weights, size_t rowStride, int64_t nRows,
                               const void* act, float* out);
+// vecDotRows for two activation rows at once (out0 for act0, out1 for act1).
+using VecDotRows2Fn = void (*)(int64_t n, const void* weights, size_t rowStride, int64_t nRows,
+                               const void* act0, const void* act1, float* out0, float* out1);
 
 struct TypeKernels {
     DequantizeRowFn dequantize = nullptr; // block data -> float
@@ -38,7 +41,8 @@ struct TypeKernels {
     QuantizeRowFn quantize = nullptr;
     VecDotFn vecDot = nullptr; // weight row · activation row in vecDotType
     GgmlType vecDotType = GgmlType::F32;
-    VecDotRowsFn vecDotRows = nullptr; // several rows against one activation; null = loop vecDot
+    VecDotRowsFn vecDotRows = nullptr;   // several rows against one activation; null = loop vecDot
+    VecDotRows2Fn vecDotRows2 = nullptr; // ... against two; null = vecDotRows twice
 };
 
 // Kernels for `type` on the best ISA this CPU supports (or `isa` when forced, e.g. by tests and
@@ -58,6 +62,12 @@ bool canCompute(GgmlType type);
 // Results equal vecDot's row by row up to float summation order.
 void vecDotRows(GgmlType type, int64_t n, const void* weights, size_t rowStride, int64_t nRows,
                 const void* act, float* out);
+// vecDotRows for two activation rows: each weight block is loaded and decoded once for both
+// (prefill). Every output equals what vecDotRows gives for that activation, bit for bit.
+void vecDotRows2(GgmlType type, int64_t n, const void* weights, size_t rowStride, int64_t nRows,
+                 const void* act0, const void* act1, float* out0, float* out1);
+void vecDotRows2(GgmlType type, Isa isa, int64_t n, const void* weights, size_t rowStride,
+                 int64_t nRows, const void* act0, const void* act1, float* out0, float* out1);
 void vecDotRows(GgmlType type, Isa isa, int64_t n, const void* weights, size_t rowStride,
                 int64_t nRows, const void* act, float* out);
 

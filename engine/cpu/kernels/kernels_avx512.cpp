@@ -87,12 +87,73 @@ template <class Block> float vecDotPairs(int64_t n, const void* vw, const void* 
     return sum;
 }
 
+// Four weight rows against kActs activation rows, two blocks per register: each weight pair is
+// loaded and decoded once for all of them. The arithmetic per (row, activation) does not depend on
+// kActs, so the one- and two-activation forms agree bit for bit (decode vs prefill).
+template <class Block, int kActs>
+void rowsPairs(int64_t n, const void* weights, size_t stride, int64_t nRows,
+               const BlockQ8_0* const (&acts)[kActs], float* const (&outs)[kActs]) {
+    const auto* base = static_cast<const uint8_t*>(weights);
+    const int64_t nb = n / 32;
+    int64_t r = 0;
+    for (; r + 4 <= nRows; r += 4) {
+        const Block* w[4];
+        for (int k = 0; k < 4; ++k) w[k] = reinterpret_cast<const Block*>(base + (r + k) * stride);
+        __m512 acc[kActs][4];
+        for (int a = 0; a < kActs; ++a)
+            for (int k = 0; k < 4; ++k) acc[a][k] = _mm512_setzero_ps();
+        int64_t i = 0;
+        for (; i + 1 < nb; i += 2)
+            for (int k = 0; k < 4; ++k)
+                for (int a = 0; a < kActs; ++a)
+                    acc[a][k] = _mm512_fmadd_ps(pairScales(w[k] + i, acts[a] + i),
+                                                pairTerm(w[k] + i, acts[a] + i), acc[a][k]);
+        for (int a = 0; a < kActs; ++a)
+            for (int k = 0; k < 4; ++k) {
+                float sum = hsum512(acc[a][k]);
+                if (i < nb) { // odd block count: the last block on its own
+                    const __m256i p = dotS8S8(weightBytes(w[k][i]), loadI(acts[a][i].qs));
+                    sum += hsum(_mm256_mul_ps(_mm256_set1_ps(h2f(w[k][i].d) * h2f(acts[a][i].d)),
+                                              _mm256_cvtepi32_ps(p)));
+                }
+                outs[a][r + k] = sum;
+            }
+    }
+    for (; r < nRows; ++r)
+        for (int a = 0; a < kActs; ++a)
+            outs[a][r] = vecDotPairs<Block>(n, base + r * stride, acts[a]);
+}
+
+template <class Block>
+void vecDotRowsPairs(int64_t n, const void* weights, size_t stride, int64_t nRows, const void* act,
+                     float* out) {
+    const BlockQ8_0* const acts[1] = {static_cast<const BlockQ8_0*>(act)};
+    float* const outs[1] = {out};
+    rowsPairs<Block, 1>(n, weights, stride, nRows, acts, outs);
+}
+
+template <class Block>
+void vecDotRows2Pairs(int64_t n, const void* weights, size_t stride, int64_t nRows,
+                      const void* act0, const void* act1, float* out0, float* out1) {
+    const BlockQ8_0* const acts[2] = {static_cast<const BlockQ8_0*>(act0),
+                                      static_cast<const BlockQ8_0*>(act1)};
+    float* const outs[2] = {out0, out1};
+    rowsPairs<Block, 2>(n, weights, stride, nRows, acts, outs);
+}
+
+template <class Block> void setPairKernels(KernelTable& table, GgmlType type) {
+    TypeKernels& k = table[static_cast<uint32_t>(type)];
+    k.vecDot = vecDotPairs<Block>;
+    k.vecDotRows = vecDotRowsPairs<Block>;
+    k.vecDotRows2 = vecDotRows2Pairs<Block>;
+}
+
 } // namespace
 
 void registerAvx512Kernels(KernelTable& table) {
     registerX86Kernels(table);
-    table[static_cast<uint32_t>(GgmlType::Q4_0)].vecDot = vecDotPairs<BlockQ4_0>;
-    table[static_cast<uint32_t>(GgmlType::Q8_0)].vecDot = vecDotPairs<BlockQ8_0>;
+    setPairKernels<BlockQ4_0>(table, GgmlType::Q4_0);
+    setPairKernels<BlockQ8_0>(table, GgmlType::Q8_0);
 }
 
 } // namespace hearth::kernels

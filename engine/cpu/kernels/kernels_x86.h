@@ -336,6 +336,39 @@ void vecDotRowsBlocks(int64_t n, const void* weights, size_t stride, int64_t nRo
     for (; r < nRows; ++r) out[r] = vecDotBlocks<K>(n, base + r * stride, va);
 }
 
+// Four rows against two activations: the same per-(row, activation) arithmetic as
+// vecDotRowsBlocks, so results are bit-identical, but each weight block is decoded once for both.
+template <class K>
+void vecDotRows2Blocks(int64_t n, const void* weights, size_t stride, int64_t nRows,
+                       const void* va0, const void* va1, float* out0, float* out1) {
+    const auto* base = static_cast<const uint8_t*>(weights);
+    const auto* a0 = static_cast<const typename K::A*>(va0);
+    const auto* a1 = static_cast<const typename K::A*>(va1);
+    const int64_t nb = n / K::kBlock;
+    int64_t r = 0;
+    for (; r + 4 <= nRows; r += 4) {
+        const typename K::W* w[4];
+        for (int k = 0; k < 4; ++k)
+            w[k] = reinterpret_cast<const typename K::W*>(base + (r + k) * stride);
+        __m256 acc0[4], acc1[4];
+        float extra0[4] = {0, 0, 0, 0}, extra1[4] = {0, 0, 0, 0};
+        for (int k = 0; k < 4; ++k) acc0[k] = acc1[k] = _mm256_setzero_ps();
+        for (int64_t i = 0; i < nb; ++i)
+            for (int k = 0; k < 4; ++k) {
+                K::accumulate(w[k][i], a0[i], acc0[k], extra0[k]);
+                K::accumulate(w[k][i], a1[i], acc1[k], extra1[k]);
+            }
+        for (int k = 0; k < 4; ++k) {
+            out0[r + k] = hsum(acc0[k]) + extra0[k];
+            out1[r + k] = hsum(acc1[k]) + extra1[k];
+        }
+    }
+    for (; r < nRows; ++r) {
+        out0[r] = vecDotBlocks<K>(n, base + r * stride, va0);
+        out1[r] = vecDotBlocks<K>(n, base + r * stride, va1);
+    }
+}
+
 // ---------------------------------------------------------------- float formats
 
 inline __m256 loadF16(const uint16_t* p) {
@@ -437,6 +470,7 @@ template <class K> void setBlockKernels(KernelTable& t, GgmlType type) {
     // Four rows at once pays for the light 32-element kernels; the super-block kernels already
     // keep every register busy and run slower interleaved (measured), so they loop vecDot.
     k.vecDotRows = K::kBlock == 32 ? vecDotRowsBlocks<K> : nullptr;
+    k.vecDotRows2 = K::kBlock == 32 ? vecDotRows2Blocks<K> : nullptr;
 }
 
 inline void registerX86Kernels(KernelTable& t) {
