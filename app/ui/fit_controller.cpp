@@ -1,0 +1,266 @@
+#include "fit_controller.h"
+
+#include "engine/fit/model_shape.h"
+#include "engine/system/cpu_info.h"
+#include "model_store_location.h"
+#include "models_controller.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+
+namespace hearth {
+
+namespace {
+
+fit::EstimateOptions defaultOptions(int64_t nCtx) {
+    fit::EstimateOptions o;
+    o.nCtx = nCtx;
+    // The engine runs one thread per physical core; each keeps an attention row.
+    o.threads = std::max(1, cpuInfo().physicalCores);
+    return o;
+}
+
+std::optional<fit::CatalogModel> parseCatalogEntry(const QJsonObject& o) {
+    fit::CatalogModel m;
+    m.id = o.value(QLatin1String("id")).toString().toStdString();
+    m.displayName = o.value(QLatin1String("name")).toString().toStdString();
+    const QJsonObject s = o.value(QLatin1String("shape")).toObject();
+    auto num = [&s](const char* key) {
+        return static_cast<int64_t>(s.value(QLatin1String(key)).toDouble(0));
+    };
+    m.shape.arch = o.value(QLatin1String("architecture")).toString().toStdString();
+    m.shape.nLayer = num("layers");
+    m.shape.nEmbd = num("n_embd");
+    m.shape.nHead = num("heads");
+    m.shape.nHeadKv = num("kv_heads");
+    m.shape.headDimK = m.shape.headDimV = num("head_dim");
+    m.shape.nFf = num("n_ff");
+    m.shape.nVocab = num("vocab");
+    m.shape.nCtxTrain = num("context_length");
+    m.shape.tiedEmbeddings = s.value(QLatin1String("tied_embeddings")).toBool();
+    if (m.id.empty() || !m.shape.validate()) return std::nullopt;
+    for (const auto& v : o.value(QLatin1String("variants")).toArray()) {
+        const QJsonObject vo = v.toObject();
+        fit::CatalogVariant cv;
+        cv.name = vo.value(QLatin1String("name")).toString().toStdString();
+        cv.fileBytes = static_cast<uint64_t>(vo.value(QLatin1String("size_bytes")).toDouble(0));
+        cv.sizeEstimated = vo.value(QLatin1String("size_estimated")).toBool();
+        m.variants.push_back(std::move(cv));
+    }
+    return m;
+}
+
+} // namespace
+
+QuickFit quickFitForFile(const QString& path, const fit::MachineMemory& machine) {
+    auto file = GgufFile::open(path.toStdString());
+    if (!file) return {};
+    auto shape = fit::shapeFromGguf(**file);
+    if (!shape) return {};
+    const int64_t nCtx = std::min<int64_t>(4096, std::max<int64_t>(shape->nCtxTrain, 1));
+    // One re-typed variant is the cheapest report; only the first row (the file) is used.
+    auto report = fit::fitReportForGguf(**file, {"Q8_0"}, defaultOptions(nCtx), machine);
+    if (!report || report->rows.empty() || !report->rows.front().error.empty()) return {};
+    const fit::FitResult& r = report->rows.front().fit;
+    const auto key = fit::verdictName(r.verdict);
+    return {QString::fromLatin1(key.data(), static_cast<qsizetype>(key.size())),
+            QCoreApplication::translate("FitBadge", "%1 at %2 tokens: %3")
+                .arg(FitTableModel::verdictText(r))
+                .arg(nCtx)
+                .arg(QString::fromStdString(r.summary))};
+}
+
+QString findCatalogFile() {
+    const QString env = qEnvironmentVariable("HEARTH_CATALOG");
+    if (!env.isEmpty()) return env;
+    if (QFile::exists(QStringLiteral(":/catalog/models.json")))
+        return QStringLiteral(":/catalog/models.json");
+    QDir dir(QCoreApplication::applicationDirPath());
+    const QString installed =
+        dir.absoluteFilePath(QStringLiteral("../share/hearth/catalog/models.json"));
+    if (QFile::exists(installed)) return installed;
+    for (int up = 0; up < 6; ++up) {
+        const QString c = dir.absoluteFilePath(QStringLiteral("resources/catalog/models.json"));
+        if (QFile::exists(c)) return c;
+        if (!dir.cdUp()) break;
+    }
+    return {};
+}
+
+QVector<fit::CatalogModel> readCatalog(const QString& path, QString* error) {
+    QVector<fit::CatalogModel> out;
+    QFile f(path);
+    if (path.isEmpty() || !f.open(QIODevice::ReadOnly)) {
+        if (error) *error = FitController::tr("The model catalog was not found.");
+        return out;
+    }
+    QJsonParseError pe{};
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
+    if (doc.isNull()) {
+        if (error)
+            *error =
+                FitController::tr("The model catalog is not valid JSON: %1").arg(pe.errorString());
+        return out;
+    }
+    for (const auto& v : doc.object().value(QLatin1String("models")).toArray())
+        if (auto m = parseCatalogEntry(v.toObject())) out.push_back(std::move(*m));
+    return out;
+}
+
+FitController::FitController(QObject* parent) : QObject(parent) {
+    machine_ = fit::probeMachineMemory();
+    reloadSources();
+}
+
+double FitController::marginBytes() const {
+    return static_cast<double>(fit::hostMarginBytes(machine_, {}));
+}
+
+QString FitController::machineText() const {
+    QString text = tr("RAM: %1 available of %2")
+                       .arg(QString::fromStdString(fit::formatBytes(machine_.ramAvailableBytes)),
+                            QString::fromStdString(fit::formatBytes(machine_.ramTotalBytes)));
+    if (machine_.gpuBytes)
+        text += tr(" · GPU: %1 (%2)")
+                    .arg(QString::fromStdString(fit::formatBytes(machine_.gpuBytes)),
+                         QString::fromStdString(machine_.gpuName));
+    else
+        text += tr(" · no GPU for offload");
+    return text;
+}
+
+void FitController::reloadSources() {
+    const QString previous =
+        current_ >= 0 && current_ < sources_.size()
+            ? sources_[current_].toMap().value(QStringLiteral("key")).toString()
+            : QString();
+    sources_.clear();
+    ModelStore store(ModelStoreLocation::defaultPath().toStdString());
+    std::vector<std::string> folders;
+    for (const QString& f : savedLinkedFolders()) folders.push_back(f.toStdString());
+    store.setLinkedFolders(std::move(folders));
+    if (auto entries = store.list(false)) {
+        for (const StoreEntry& e : *entries) {
+            if (e.modelPath.empty() || !QFileInfo::exists(QString::fromStdString(e.modelPath)))
+                continue;
+            const QString name = QString::fromStdString(e.displayName);
+            sources_.append(QVariantMap{
+                {QStringLiteral("kind"), QStringLiteral("local")},
+                {QStringLiteral("key"), QString::fromStdString(e.modelPath)},
+                {QStringLiteral("label"), e.linked ? tr("%1 (linked file)").arg(name) : name}});
+        }
+    }
+    QString catalogError;
+    catalog_ = readCatalog(findCatalogFile(), &catalogError);
+    for (const fit::CatalogModel& m : catalog_)
+        sources_.append(
+            QVariantMap{{QStringLiteral("kind"), QStringLiteral("catalog")},
+                        {QStringLiteral("key"), QString::fromStdString(m.id)},
+                        {QStringLiteral("label"),
+                         tr("%1 (catalog)").arg(QString::fromStdString(m.displayName))}});
+    emit sourcesChanged();
+    if (previous.isEmpty() || !selectKey(previous)) {
+        current_ = -1;
+        setCurrentIndex(sources_.isEmpty() ? -1 : 0);
+    }
+}
+
+bool FitController::selectKey(const QString& key) {
+    for (int i = 0; i < sources_.size(); ++i) {
+        if (sources_[i].toMap().value(QStringLiteral("key")).toString() == key) {
+            current_ = -1; // force a recompute even when the index is the same
+            setCurrentIndex(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+void FitController::setCurrentIndex(int index) {
+    if (index == current_) return;
+    current_ = (index >= 0 && index < sources_.size()) ? index : -1;
+    maxCtx_ = 0; // the new model's maximum is learned in recompute()
+    recompute();
+}
+
+void FitController::setContextLength(int ctx) {
+    if (ctx == ctx_) return;
+    ctx_ = ctx;
+    recompute();
+}
+
+int FitController::minContext() const {
+    return static_cast<int>(std::min<int64_t>(2048, std::max<int64_t>(maxCtx_, 1)));
+}
+
+int FitController::maxContext() const {
+    return static_cast<int>(std::min<int64_t>(maxCtx_, std::numeric_limits<int>::max()));
+}
+
+QString FitController::recommendedVariant() const {
+    const auto& r = table_.report();
+    if (r.recommended < 0 || r.recommended >= static_cast<int>(r.rows.size())) return {};
+    return QString::fromStdString(r.rows[static_cast<size_t>(r.recommended)].variant);
+}
+
+void FitController::recompute() {
+    error_.clear();
+    shapeText_.clear();
+    if (current_ < 0) {
+        table_.clear();
+        emit reportChanged();
+        return;
+    }
+    const QVariantMap source = sources_[current_].toMap();
+    const QString key = source.value(QStringLiteral("key")).toString();
+    Result<fit::FitReport> report = makeError("unknown source");
+    auto clampCtx = [this](int64_t nCtxTrain) {
+        const bool fresh = maxCtx_ == 0;
+        maxCtx_ = std::max<int64_t>(nCtxTrain, 1);
+        if (fresh) ctx_ = std::min<int64_t>(4096, maxCtx_);
+        ctx_ = std::clamp<int64_t>(ctx_, std::min<int64_t>(2048, maxCtx_), maxCtx_);
+    };
+    if (source.value(QStringLiteral("kind")) == QLatin1String("local")) {
+        auto file = GgufFile::open(key.toStdString());
+        if (!file) {
+            report = makeError(file.error());
+        } else if (auto shape = fit::shapeFromGguf(**file); !shape) {
+            report = makeError(shape.error());
+        } else {
+            clampCtx(shape->nCtxTrain);
+            report = fit::fitReportForGguf(**file, {}, defaultOptions(ctx_), machine_);
+        }
+    } else {
+        for (const fit::CatalogModel& m : catalog_) {
+            if (QString::fromStdString(m.id) != key) continue;
+            clampCtx(m.shape.nCtxTrain);
+            report = fit::fitReportForCatalog(m, defaultOptions(ctx_), machine_);
+        }
+    }
+    if (!report) {
+        error_ = QString::fromStdString(report.error());
+        table_.clear();
+    } else {
+        const fit::ModelShape& s = report->shape;
+        shapeText_ =
+            tr("%1 · %2 layers · n_embd %3 · %4 heads / %5 KV heads · vocab %6 · max context %7")
+                .arg(QString::fromStdString(s.arch))
+                .arg(s.nLayer)
+                .arg(s.nEmbd)
+                .arg(s.nHead)
+                .arg(s.nHeadKv)
+                .arg(s.nVocab)
+                .arg(s.nCtxTrain);
+        table_.setReport(std::move(*report));
+    }
+    emit reportChanged();
+}
+
+} // namespace hearth
