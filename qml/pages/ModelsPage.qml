@@ -86,6 +86,13 @@ PageScaffold {
         modal: true
         title: qsTr("Delete %1?").arg(name)
         standardButtons: Dialog.Cancel | Dialog.Ok
+        Component.onCompleted: standardButton(Dialog.Ok).text = qsTr("Delete")
+        background: Rectangle {
+            color: Theme.surface
+            radius: Theme.radius
+            border.width: 1
+            border.color: Theme.border
+        }
         onAccepted: {
             if (models.remove(name))
                 page.select("");
