@@ -54,7 +54,11 @@ QString markdownToHtml(const QString& markdown) {
     const unsigned flags = MD_DIALECT_GITHUB | MD_FLAG_NOHTML;
     if (md_html(in.constData(), MD_SIZE(in.size()), appendOutput, &out, flags, 0) != 0)
         return markdown.toHtmlEscaped(); // md4c only fails on allocation: show the plain text
-    return QString::fromUtf8(out).trimmed();
+    QString html = QString::fromUtf8(out).trimmed();
+    // Qt's rich text draws no table rules unless asked to.
+    html.replace(QLatin1String("<table>"),
+                 QLatin1String("<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\">"));
+    return html;
 }
 
 QList<MarkdownSegment> splitMarkdown(const QString& markdown) {

@@ -3,14 +3,17 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Hearth.Ui
 
-// The message input: Enter sends, Shift+Enter starts a new line.
+// The message input: Enter sends, Shift+Enter starts a new line. While a reply streams the
+// input stays editable (the next message can be drafted) and Send becomes Stop.
 Rectangle {
     id: composer
 
     property alias text: input.text
     property bool canSend: true
+    property bool streaming: false
     readonly property string hint: qsTr("Enter to send, Shift+Enter for a new line")
     signal sendRequested(string text)
+    signal stopRequested
 
     function send() {
         if (!composer.canSend || input.text.trim() === "")
@@ -71,11 +74,22 @@ Rectangle {
         ActionButton {
             objectName: "sendButton"
             Layout.alignment: Qt.AlignBottom
+            visible: !composer.streaming
             primary: true
             enabled: composer.canSend && input.text.trim() !== ""
             text: qsTr("Send")
             iconName: "send"
             onClicked: composer.send()
+        }
+
+        ActionButton {
+            objectName: "stopButton"
+            Layout.alignment: Qt.AlignBottom
+            visible: composer.streaming
+            text: qsTr("Stop")
+            iconName: "cross"
+            Accessible.description: qsTr("Shortcut Escape")
+            onClicked: composer.stopRequested()
         }
     }
 }

@@ -3,7 +3,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Hearth.Ui
 
-// One chat in the conversation list: its title, selected state, and a delete button.
+// One chat in the conversation list: its title, selected state, rename (double-click or F2)
+// and a delete button.
 ItemDelegate {
     id: control
 
@@ -12,6 +13,14 @@ ItemDelegate {
     required property int index
     property bool current: false
     signal deleteRequested
+    signal renameRequested(string newTitle)
+
+    function startRename() {
+        renameField.text = control.title;
+        renameField.visible = true;
+        renameField.forceActiveFocus();
+        renameField.selectAll();
+    }
 
     implicitHeight: 40
     leftPadding: 12
@@ -24,6 +33,13 @@ ItemDelegate {
     Accessible.selected: current
 
     Keys.onDeletePressed: control.deleteRequested()
+    Keys.onPressed: event => {
+        if (event.key === Qt.Key_F2) {
+            control.startRename();
+            event.accepted = true;
+        }
+    }
+    onDoubleClicked: control.startRename()
     Keys.onReturnPressed: control.clicked()
 
     background: Rectangle {
@@ -40,7 +56,24 @@ ItemDelegate {
     contentItem: RowLayout {
         spacing: 4
 
+        TextField {
+            id: renameField
+
+            objectName: "renameField"
+            visible: false
+            Layout.fillWidth: true
+            font.pixelSize: Theme.fontBody
+            Accessible.name: qsTr("New name for chat %1").arg(control.title)
+            onAccepted: {
+                visible = false;
+                control.renameRequested(text);
+            }
+            onActiveFocusChanged: if (!activeFocus) visible = false
+            Keys.onEscapePressed: visible = false
+        }
+
         Label {
+            visible: !renameField.visible
             Layout.fillWidth: true
             text: control.title
             elide: Text.ElideRight
@@ -60,6 +93,7 @@ ItemDelegate {
             icon.color: Theme.textMuted
             Accessible.role: Accessible.Button
             Accessible.name: qsTr("Delete chat %1").arg(control.title)
+            Accessible.description: qsTr("It can be restored with Undo")
             onClicked: control.deleteRequested()
 
             background: Rectangle {

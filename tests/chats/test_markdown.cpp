@@ -31,7 +31,7 @@ private slots:
         QVERIFY(s[0].html.contains(QStringLiteral("<h1>Fire</h1>")));
         QVERIFY(s[0].html.contains(QStringLiteral("<strong>hearth</strong>")));
         QVERIFY(s[0].html.contains(QStringLiteral("<em>warm</em>")));
-        QVERIFY(s[0].html.contains(QStringLiteral("<table>")));
+        QVERIFY(s[0].html.contains(QStringLiteral("<table border=\"1\"")));
         QVERIFY(s[0].html.contains(QStringLiteral("<td>oak</td>")));
         QCOMPARE(s[1].kind, MarkdownSegment::Code);
         QCOMPARE(s[1].language, QStringLiteral("cpp"));

@@ -1,0 +1,102 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth.App
+import Hearth.Ui
+
+// The open chat's system prompt and sampling settings. Values start from the model's params
+// layer when it has one; each change is saved with the chat.
+Rectangle {
+    id: panel
+
+    property ChatController chats
+    readonly property var s: chats ? chats.settings : ({})
+
+    function save(key, value) {
+        let m = {};
+        m[key] = value;
+        panel.chats.setSettings(m);
+    }
+
+    implicitHeight: grid.implicitHeight + 24
+    radius: 10
+    color: Theme.surfaceRaised
+    border.width: 1
+    border.color: Theme.border
+    Accessible.role: Accessible.Pane
+    Accessible.name: qsTr("Chat settings")
+
+    GridLayout {
+        id: grid
+
+        anchors.fill: parent
+        anchors.margins: 12
+        columns: 4
+        // Label above field, four settings to a row.
+        columnSpacing: 12
+        rowSpacing: 6
+
+        Label {
+            Layout.columnSpan: 4
+            text: qsTr("System prompt")
+            color: Theme.textMuted
+            font.pixelSize: Theme.fontSmall
+        }
+        TextArea {
+            objectName: "systemPromptField"
+            Layout.columnSpan: 4
+            Layout.fillWidth: true
+            Layout.preferredHeight: Math.max(60, implicitHeight)
+            text: panel.s.systemPrompt || ""
+            wrapMode: TextEdit.Wrap
+            placeholderText: qsTr("How the model should behave in this chat")
+            Accessible.name: qsTr("System prompt")
+            onEditingFinished: panel.save("systemPrompt", text)
+            background: Rectangle {
+                radius: 6
+                color: Theme.surface
+                border.color: parent.activeFocus ? Theme.focusRing : Theme.border
+            }
+        }
+
+        Repeater {
+            model: [
+                { key: "temperature", label: qsTr("Temperature"), integer: false },
+                { key: "topP", label: qsTr("Top-p"), integer: false },
+                { key: "topK", label: qsTr("Top-k"), integer: true },
+                { key: "minP", label: qsTr("Min-p"), integer: false },
+                { key: "repeatPenalty", label: qsTr("Repeat penalty"), integer: false },
+                { key: "maxTokens", label: qsTr("Max tokens (-1: no limit)"), integer: true },
+                { key: "contextLength", label: qsTr("Context length"), integer: true },
+                { key: "seed", label: qsTr("Seed (-1: random)"), integer: true }
+            ]
+
+            delegate: ColumnLayout {
+                id: setting
+
+                required property var modelData
+                Layout.fillWidth: true
+                spacing: 2
+
+                Label {
+                    text: setting.modelData.label
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.fontSmall
+                }
+                TextField {
+                    objectName: "setting_" + setting.modelData.key
+                    Layout.fillWidth: true
+                    text: panel.s[setting.modelData.key] !== undefined ? String(panel.s[setting.modelData.key]) : ""
+                    selectByMouse: true
+                    inputMethodHints: Qt.ImhFormattedNumbersOnly
+                    Accessible.name: setting.modelData.label
+                    onEditingFinished: {
+                        const v = setting.modelData.integer ? parseInt(text) : parseFloat(text);
+                        if (!isNaN(v))
+                            panel.save(setting.modelData.key, v);
+                    }
+                }
+            }
+        }
+    }
+}
