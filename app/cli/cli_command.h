@@ -8,8 +8,8 @@ namespace hearth::cli {
 
 struct CliCommand {
     const char* name;
-    const char* summary;  // one line for `hearth-cli --help`
-    int (*run)(const QStringList& args);  // args[0] is "hearth-cli <name>"; returns exit code
+    const char* summary;                 // one line for `hearth-cli --help`
+    int (*run)(const QStringList& args); // args[0] is "hearth-cli <name>"; returns exit code
 };
 
 class CliRegistry {

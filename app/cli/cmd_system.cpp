@@ -9,7 +9,8 @@ namespace {
 
 int runSystem(const QStringList& args) {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Show the CPU, SIMD features, memory and Vulkan devices Hearth sees."));
+    p.setApplicationDescription(
+        QStringLiteral("Show the CPU, SIMD features, memory and Vulkan devices Hearth sees."));
     p.addHelpOption();
     p.process(args);
     QTextStream(stdout) << hearth::SystemReport::gather().toText();

@@ -18,12 +18,15 @@ std::vector<CliCommand>& registry() {
 
 bool CliRegistry::add(const CliCommand& command) {
     registry().push_back(command);
-    std::sort(registry().begin(), registry().end(),
-              [](const CliCommand& a, const CliCommand& b) { return std::strcmp(a.name, b.name) < 0; });
+    std::sort(registry().begin(), registry().end(), [](const CliCommand& a, const CliCommand& b) {
+        return std::strcmp(a.name, b.name) < 0;
+    });
     return true;
 }
 
-const std::vector<CliCommand>& CliRegistry::all() { return registry(); }
+const std::vector<CliCommand>& CliRegistry::all() {
+    return registry();
+}
 
 } // namespace hearth::cli
 

@@ -26,7 +26,8 @@ SystemReport SystemReport::gather() {
     r.cpuVendor = QString::fromStdString(cpu.vendor);
     r.logicalCores = cpu.logicalCores;
     r.physicalCores = cpu.physicalCores;
-    for (const auto& [name, on] : cpu.featureList()) r.simd.emplace_back(QString::fromStdString(name), on);
+    for (const auto& [name, on] : cpu.featureList())
+        r.simd.emplace_back(QString::fromStdString(name), on);
     r.kernelIsa = QString::fromLatin1(kernels::isaName(kernels::activeIsa()));
     const MemoryInfo mem = memoryInfo();
     r.ramTotal = mem.totalBytes;
@@ -52,14 +53,18 @@ SystemReport SystemReport::gather() {
 QString SystemReport::toText() const {
     QString t;
     t += QStringLiteral("CPU:           %1 (%2)\n").arg(cpuModel, cpuVendor);
-    t += QStringLiteral("Cores:         %1 logical, %2 physical\n").arg(logicalCores).arg(physicalCores);
+    t += QStringLiteral("Cores:         %1 logical, %2 physical\n")
+             .arg(logicalCores)
+             .arg(physicalCores);
     QStringList on, off;
     for (const auto& [name, present] : simd) (present ? on : off) << name;
     t += QStringLiteral("SIMD:          %1\n").arg(on.join(QLatin1Char(' ')));
     if (!off.isEmpty()) t += QStringLiteral("SIMD missing:  %1\n").arg(off.join(QLatin1Char(' ')));
     t += QStringLiteral("Kernels:       %1\n").arg(kernelIsa);
     t += QStringLiteral("RAM total:     %1 (%2 bytes)\n").arg(formatBytes(ramTotal)).arg(ramTotal);
-    t += QStringLiteral("RAM available: %1 (%2 bytes)\n").arg(formatBytes(ramAvailable)).arg(ramAvailable);
+    t += QStringLiteral("RAM available: %1 (%2 bytes)\n")
+             .arg(formatBytes(ramAvailable))
+             .arg(ramAvailable);
     if (gpuLines.isEmpty()) t += QStringLiteral("Vulkan:        %1\n").arg(gpuMessage);
     for (const auto& l : gpuLines) t += QStringLiteral("Vulkan device: %1\n").arg(l);
     return t;

@@ -15,18 +15,18 @@ struct SystemReport {
     QString cpuVendor;
     int logicalCores = 0;
     int physicalCores = 0;
-    std::vector<std::pair<QString, bool>> simd;  // feature name, present
-    QString kernelIsa;                            // the kernels the engine will use
+    std::vector<std::pair<QString, bool>> simd; // feature name, present
+    QString kernelIsa;                          // the kernels the engine will use
     uint64_t ramTotal = 0;
     uint64_t ramAvailable = 0;
     bool vulkanBuilt = false;
-    QString gpuMessage;                           // why no device, when none
-    QStringList gpuLines;                         // one line per device: name, type, heaps
+    QString gpuMessage;   // why no device, when none
+    QStringList gpuLines; // one line per device: name, type, heaps
 
     static SystemReport gather();
-    QString toText() const;  // the CLI's plain-text form
+    QString toText() const; // the CLI's plain-text form
 };
 
-QString formatBytes(uint64_t bytes);  // "23.4 GiB"
+QString formatBytes(uint64_t bytes); // "23.4 GiB"
 
 } // namespace hearth

@@ -35,7 +35,7 @@ Result<std::unique_ptr<MappedFile>> MappedFile::open(const std::string& path) {
         }
         f->data_ = static_cast<const uint8_t*>(p);
     }
-    ::close(fd);  // the mapping keeps the file alive
+    ::close(fd); // the mapping keeps the file alive
     return f;
 }
 
@@ -55,10 +55,18 @@ void MappedFile::advise(Access access, size_t offset, size_t length) const {
     length += offset - start;
     int advice = MADV_NORMAL;
     switch (access) {
-    case Access::Normal: advice = MADV_NORMAL; break;
-    case Access::Sequential: advice = MADV_SEQUENTIAL; break;
-    case Access::Random: advice = MADV_RANDOM; break;
-    case Access::WillNeed: advice = MADV_WILLNEED; break;
+    case Access::Normal:
+        advice = MADV_NORMAL;
+        break;
+    case Access::Sequential:
+        advice = MADV_SEQUENTIAL;
+        break;
+    case Access::Random:
+        advice = MADV_RANDOM;
+        break;
+    case Access::WillNeed:
+        advice = MADV_WILLNEED;
+        break;
     }
     ::madvise(const_cast<uint8_t*>(data_) + start, length, advice);
 }

@@ -21,15 +21,27 @@ public:
     bool ok() const { return v_.index() == 0; }
     explicit operator bool() const { return ok(); }
 
-    T& value() & { assert(ok()); return std::get<0>(v_); }
-    const T& value() const& { assert(ok()); return std::get<0>(v_); }
-    T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+    T& value() & {
+        assert(ok());
+        return std::get<0>(v_);
+    }
+    const T& value() const& {
+        assert(ok());
+        return std::get<0>(v_);
+    }
+    T&& value() && {
+        assert(ok());
+        return std::get<0>(std::move(v_));
+    }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
 
-    const std::string& error() const { assert(!ok()); return std::get<1>(v_).message; }
+    const std::string& error() const {
+        assert(!ok());
+        return std::get<1>(v_).message;
+    }
     Error takeError() && { return std::get<1>(std::move(v_)); }
 
 private:
@@ -43,7 +55,10 @@ public:
     Result(Error error) : error_(std::move(error)) {}
     bool ok() const { return !error_; }
     explicit operator bool() const { return ok(); }
-    const std::string& error() const { assert(!ok()); return error_->message; }
+    const std::string& error() const {
+        assert(!ok());
+        return error_->message;
+    }
     Error takeError() && { return std::move(*error_); }
 
 private:
@@ -52,6 +67,8 @@ private:
 
 using Status = Result<void>;
 
-inline Error makeError(std::string message) { return Error{std::move(message)}; }
+inline Error makeError(std::string message) {
+    return Error{std::move(message)};
+}
 
 } // namespace hearth

@@ -46,8 +46,8 @@ constexpr std::array<GgmlTypeInfo, kGgmlTypeCount> makeTable() {
     set(GgmlType::TQ1_0, "tq1_0", 256, 54, true);
     set(GgmlType::TQ2_0, "tq2_0", 256, 66, true);
     set(GgmlType::MXFP4, "mxfp4", 32, 17, true);
-    set(GgmlType::NVFP4, "nvfp4", 64, 36, true);  // 4 UE4M3 sub-block scales + 32 nibble bytes
-    set(GgmlType::Q1_0, "q1_0", 128, 18, true);   // f16 scale + 128 sign bits
+    set(GgmlType::NVFP4, "nvfp4", 64, 36, true); // 4 UE4M3 sub-block scales + 32 nibble bytes
+    set(GgmlType::Q1_0, "q1_0", 128, 18, true);  // f16 scale + 128 sign bits
     return t;
 }
 
@@ -69,9 +69,13 @@ std::optional<GgmlTypeInfo> ggmlTypeInfo(uint32_t id) {
     return kTable[id];
 }
 
-const GgmlTypeInfo& ggmlTypeInfo(GgmlType t) { return kTable[static_cast<uint32_t>(t)]; }
+const GgmlTypeInfo& ggmlTypeInfo(GgmlType t) {
+    return kTable[static_cast<uint32_t>(t)];
+}
 
-std::string_view ggmlTypeName(GgmlType t) { return ggmlTypeInfo(t).name; }
+std::string_view ggmlTypeName(GgmlType t) {
+    return ggmlTypeInfo(t).name;
+}
 
 std::optional<GgmlType> ggmlTypeFromName(std::string_view name) {
     for (const auto& e : kTable)

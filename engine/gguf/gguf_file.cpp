@@ -7,25 +7,39 @@
 namespace hearth {
 namespace {
 
-constexpr uint32_t kGgufMagic = 0x46554747;  // "GGUF" little-endian
+constexpr uint32_t kGgufMagic = 0x46554747; // "GGUF" little-endian
 constexpr uint32_t kMaxDims = 4;
 constexpr int kMaxArrayDepth = 8;
 
-std::string at(size_t offset) { return "at byte " + std::to_string(offset) + ": "; }
+std::string at(size_t offset) {
+    return "at byte " + std::to_string(offset) + ": ";
+}
 
 size_t scalarSize(GgufValueType t) {
     switch (t) {
-    case GgufValueType::UInt8: case GgufValueType::Int8: case GgufValueType::Bool: return 1;
-    case GgufValueType::UInt16: case GgufValueType::Int16: return 2;
-    case GgufValueType::UInt32: case GgufValueType::Int32: case GgufValueType::Float32: return 4;
-    case GgufValueType::UInt64: case GgufValueType::Int64: case GgufValueType::Float64: return 8;
-    default: return 0;
+    case GgufValueType::UInt8:
+    case GgufValueType::Int8:
+    case GgufValueType::Bool:
+        return 1;
+    case GgufValueType::UInt16:
+    case GgufValueType::Int16:
+        return 2;
+    case GgufValueType::UInt32:
+    case GgufValueType::Int32:
+    case GgufValueType::Float32:
+        return 4;
+    case GgufValueType::UInt64:
+    case GgufValueType::Int64:
+    case GgufValueType::Float64:
+        return 8;
+    default:
+        return 0;
     }
 }
 
 template <class T> T loadLE(const uint8_t* p) {
     T v;
-    std::memcpy(&v, p, sizeof v);  // x86-64 and every target we build for is little-endian
+    std::memcpy(&v, p, sizeof v); // x86-64 and every target we build for is little-endian
     return v;
 }
 
@@ -63,22 +77,57 @@ private:
     size_t pos_ = 0;
 };
 
-bool validType(uint32_t t) { return t <= static_cast<uint32_t>(GgufValueType::Float64); }
+bool validType(uint32_t t) {
+    return t <= static_cast<uint32_t>(GgufValueType::Float64);
+}
 
 void setScalar(GgufValue& v, const uint8_t* p) {
     switch (v.type) {
-    case GgufValueType::UInt8: v.u = p[0]; v.i = p[0]; break;
-    case GgufValueType::Int8: v.i = static_cast<int8_t>(p[0]); v.u = static_cast<uint64_t>(v.i); break;
-    case GgufValueType::UInt16: v.u = loadLE<uint16_t>(p); v.i = static_cast<int64_t>(v.u); break;
-    case GgufValueType::Int16: v.i = loadLE<int16_t>(p); v.u = static_cast<uint64_t>(v.i); break;
-    case GgufValueType::UInt32: v.u = loadLE<uint32_t>(p); v.i = static_cast<int64_t>(v.u); break;
-    case GgufValueType::Int32: v.i = loadLE<int32_t>(p); v.u = static_cast<uint64_t>(v.i); break;
-    case GgufValueType::UInt64: v.u = loadLE<uint64_t>(p); v.i = static_cast<int64_t>(v.u); break;
-    case GgufValueType::Int64: v.i = loadLE<int64_t>(p); v.u = static_cast<uint64_t>(v.i); break;
-    case GgufValueType::Float32: v.f = loadLE<float>(p); break;
-    case GgufValueType::Float64: v.f = loadLE<double>(p); break;
-    case GgufValueType::Bool: v.b = p[0] != 0; v.u = v.b; v.i = v.b; break;
-    default: break;
+    case GgufValueType::UInt8:
+        v.u = p[0];
+        v.i = p[0];
+        break;
+    case GgufValueType::Int8:
+        v.i = static_cast<int8_t>(p[0]);
+        v.u = static_cast<uint64_t>(v.i);
+        break;
+    case GgufValueType::UInt16:
+        v.u = loadLE<uint16_t>(p);
+        v.i = static_cast<int64_t>(v.u);
+        break;
+    case GgufValueType::Int16:
+        v.i = loadLE<int16_t>(p);
+        v.u = static_cast<uint64_t>(v.i);
+        break;
+    case GgufValueType::UInt32:
+        v.u = loadLE<uint32_t>(p);
+        v.i = static_cast<int64_t>(v.u);
+        break;
+    case GgufValueType::Int32:
+        v.i = loadLE<int32_t>(p);
+        v.u = static_cast<uint64_t>(v.i);
+        break;
+    case GgufValueType::UInt64:
+        v.u = loadLE<uint64_t>(p);
+        v.i = static_cast<int64_t>(v.u);
+        break;
+    case GgufValueType::Int64:
+        v.i = loadLE<int64_t>(p);
+        v.u = static_cast<uint64_t>(v.i);
+        break;
+    case GgufValueType::Float32:
+        v.f = loadLE<float>(p);
+        break;
+    case GgufValueType::Float64:
+        v.f = loadLE<double>(p);
+        break;
+    case GgufValueType::Bool:
+        v.b = p[0] != 0;
+        v.u = v.b;
+        v.i = v.b;
+        break;
+    default:
+        break;
     }
     if (v.isInteger()) v.f = static_cast<double>(v.i);
     if (v.type == GgufValueType::UInt64) v.f = static_cast<double>(v.u);
@@ -99,7 +148,8 @@ Status readValue(Cursor& c, GgufValue& v, int depth) {
         return {};
     }
     if (depth >= kMaxArrayDepth)
-        return makeError(at(c.pos()) + "arrays nested deeper than " + std::to_string(kMaxArrayDepth));
+        return makeError(at(c.pos()) + "arrays nested deeper than " +
+                         std::to_string(kMaxArrayDepth));
     size_t start = c.pos();
     auto et = c.read<uint32_t>("array element type");
     if (!et) return std::move(et).takeError();
@@ -149,29 +199,49 @@ Status readValue(Cursor& c, GgufValue& v, int depth) {
 
 std::string_view ggufValueTypeName(GgufValueType t) {
     switch (t) {
-    case GgufValueType::UInt8: return "u8";
-    case GgufValueType::Int8: return "i8";
-    case GgufValueType::UInt16: return "u16";
-    case GgufValueType::Int16: return "i16";
-    case GgufValueType::UInt32: return "u32";
-    case GgufValueType::Int32: return "i32";
-    case GgufValueType::Float32: return "f32";
-    case GgufValueType::Bool: return "bool";
-    case GgufValueType::String: return "str";
-    case GgufValueType::Array: return "arr";
-    case GgufValueType::UInt64: return "u64";
-    case GgufValueType::Int64: return "i64";
-    case GgufValueType::Float64: return "f64";
+    case GgufValueType::UInt8:
+        return "u8";
+    case GgufValueType::Int8:
+        return "i8";
+    case GgufValueType::UInt16:
+        return "u16";
+    case GgufValueType::Int16:
+        return "i16";
+    case GgufValueType::UInt32:
+        return "u32";
+    case GgufValueType::Int32:
+        return "i32";
+    case GgufValueType::Float32:
+        return "f32";
+    case GgufValueType::Bool:
+        return "bool";
+    case GgufValueType::String:
+        return "str";
+    case GgufValueType::Array:
+        return "arr";
+    case GgufValueType::UInt64:
+        return "u64";
+    case GgufValueType::Int64:
+        return "i64";
+    case GgufValueType::Float64:
+        return "f64";
     }
     return "?";
 }
 
 bool GgufValue::isInteger() const {
     switch (type) {
-    case GgufValueType::UInt8: case GgufValueType::Int8: case GgufValueType::UInt16:
-    case GgufValueType::Int16: case GgufValueType::UInt32: case GgufValueType::Int32:
-    case GgufValueType::UInt64: case GgufValueType::Int64: return true;
-    default: return false;
+    case GgufValueType::UInt8:
+    case GgufValueType::Int8:
+    case GgufValueType::UInt16:
+    case GgufValueType::Int16:
+    case GgufValueType::UInt32:
+    case GgufValueType::Int32:
+    case GgufValueType::UInt64:
+    case GgufValueType::Int64:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -237,11 +307,11 @@ Status GgufFile::parseImpl(bool allowTruncatedData) {
         return makeError(at(16) + "metadata count " + std::to_string(*nKV) + " is absurd for a " +
                          std::to_string(size_) + "-byte file");
     if (*nTensors > c.remaining() / 32)
-        return makeError(at(8) + "tensor count " + std::to_string(*nTensors) +
-                         " is absurd for a " + std::to_string(size_) + "-byte file");
+        return makeError(at(8) + "tensor count " + std::to_string(*nTensors) + " is absurd for a " +
+                         std::to_string(size_) + "-byte file");
 
     kvs_.reserve(*nKV);
-    size_t alignmentAt = 0;  // where general.alignment's value sits, for the error message
+    size_t alignmentAt = 0; // where general.alignment's value sits, for the error message
     for (uint64_t k = 0; k < *nKV; ++k) {
         size_t start = c.pos();
         auto key = c.readString("metadata key");
@@ -265,13 +335,14 @@ Status GgufFile::parseImpl(bool allowTruncatedData) {
 
     if (const GgufValue* a = find("general.alignment")) {
         if (a->type != GgufValueType::UInt32 || a->u == 0 || (a->u & (a->u - 1)) != 0)
-            return makeError(at(alignmentAt) + "general.alignment must be a power-of-two u32, got " +
+            return makeError(at(alignmentAt) +
+                             "general.alignment must be a power-of-two u32, got " +
                              std::string(ggufValueTypeName(a->type)) + " " + std::to_string(a->u));
         alignment_ = static_cast<uint32_t>(a->u);
     }
 
     tensors_.reserve(*nTensors);
-    std::vector<size_t> infoAt;  // byte offset of each tensor info, for error messages
+    std::vector<size_t> infoAt; // byte offset of each tensor info, for error messages
     infoAt.reserve(*nTensors);
     for (uint64_t t = 0; t < *nTensors; ++t) {
         size_t start = c.pos();
@@ -283,8 +354,8 @@ Status GgufFile::parseImpl(bool allowTruncatedData) {
         auto nd = c.read<uint32_t>("tensor dimension count");
         if (!nd) return std::move(nd).takeError();
         if (*nd == 0 || *nd > kMaxDims)
-            return makeError(at(c.pos() - 4) + "tensor '" + tname + "' has " +
-                             std::to_string(*nd) + " dimensions (1 to 4 allowed)");
+            return makeError(at(c.pos() - 4) + "tensor '" + tname + "' has " + std::to_string(*nd) +
+                             " dimensions (1 to 4 allowed)");
         GgufTensor ti;
         ti.name = *name;
         ti.nDims = *nd;
@@ -336,7 +407,8 @@ Status GgufFile::parseImpl(bool allowTruncatedData) {
         infoAt.push_back(start);
     }
 
-    uint64_t dataStart = (static_cast<uint64_t>(c.pos()) + alignment_ - 1) / alignment_ * alignment_;
+    uint64_t dataStart =
+        (static_cast<uint64_t>(c.pos()) + alignment_ - 1) / alignment_ * alignment_;
     dataOffset_ = dataStart;
     const uint64_t dataSize = size_ > dataStart ? size_ - dataStart : 0;
     for (size_t i = 0; i < tensors_.size(); ++i) {
@@ -359,7 +431,7 @@ Status GgufFile::parseImpl(bool allowTruncatedData) {
     for (size_t k = 1; k < order.size(); ++k) {
         const GgufTensor& prev = tensors_[order[k - 1]];
         const GgufTensor& cur = tensors_[order[k]];
-        if (cur.offset - prev.offset < prev.nbytes)  // offsets sorted, so no underflow
+        if (cur.offset - prev.offset < prev.nbytes) // offsets sorted, so no underflow
             return makeError(at(infoAt[order[k]]) + "tensor '" + std::string(cur.name) +
                              "' data overlaps tensor '" + std::string(prev.name) + "'");
     }
@@ -385,8 +457,8 @@ std::optional<int64_t> GgufFile::getInt(std::string_view key) const {
 
 std::optional<double> GgufFile::getFloat(std::string_view key) const {
     const GgufValue* v = find(key);
-    if (!v || !(v->isInteger() || v->type == GgufValueType::Float32 ||
-                v->type == GgufValueType::Float64))
+    if (!v ||
+        !(v->isInteger() || v->type == GgufValueType::Float32 || v->type == GgufValueType::Float64))
         return std::nullopt;
     return v->f;
 }

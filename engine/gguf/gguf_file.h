@@ -17,8 +17,19 @@
 namespace hearth {
 
 enum class GgufValueType : uint32_t {
-    UInt8 = 0, Int8 = 1, UInt16 = 2, Int16 = 3, UInt32 = 4, Int32 = 5, Float32 = 6, Bool = 7,
-    String = 8, Array = 9, UInt64 = 10, Int64 = 11, Float64 = 12,
+    UInt8 = 0,
+    Int8 = 1,
+    UInt16 = 2,
+    Int16 = 3,
+    UInt32 = 4,
+    Int32 = 5,
+    Float32 = 6,
+    Bool = 7,
+    String = 8,
+    Array = 9,
+    UInt64 = 10,
+    Int64 = 11,
+    Float64 = 12,
 };
 std::string_view ggufValueTypeName(GgufValueType t);
 
@@ -29,14 +40,14 @@ struct GgufValue {
     uint64_t u = 0;
     double f = 0;
     bool b = false;
-    std::string_view str;  // String
+    std::string_view str; // String
     // Arrays: element type and count; elements are materialised as GgufValue for nested arrays
     // and strings (views), and left raw (little-endian, possibly unaligned) for numbers.
     GgufValueType elemType = GgufValueType::UInt8;
     uint64_t count = 0;
     const uint8_t* raw = nullptr;          // numeric arrays: first element
-    std::vector<std::string_view> strings;  // string arrays
-    std::vector<GgufValue> arrays;          // arrays of arrays
+    std::vector<std::string_view> strings; // string arrays
+    std::vector<GgufValue> arrays;         // arrays of arrays
 
     bool isInteger() const;
     bool isArray() const { return type == GgufValueType::Array; }
@@ -49,10 +60,10 @@ struct GgufTensor {
     std::string_view name;
     GgmlType type = GgmlType::F32;
     uint32_t nDims = 0;
-    int64_t ne[4] = {1, 1, 1, 1};  // ggml order: ne[0] is the fastest (row length)
-    uint64_t offset = 0;            // relative to the data section
+    int64_t ne[4] = {1, 1, 1, 1}; // ggml order: ne[0] is the fastest (row length)
+    uint64_t offset = 0;          // relative to the data section
     uint64_t nbytes = 0;
-    const uint8_t* data = nullptr;  // into the mapping
+    const uint8_t* data = nullptr; // into the mapping
 
     int64_t elements() const { return ne[0] * ne[1] * ne[2] * ne[3]; }
     int64_t rows() const { return ne[1] * ne[2] * ne[3]; }
@@ -83,8 +94,8 @@ public:
     const std::vector<GgufKV>& metadata() const { return kvs_; }
     const GgufValue* find(std::string_view key) const;
     std::optional<std::string_view> getString(std::string_view key) const;
-    std::optional<int64_t> getInt(std::string_view key) const;      // any integer type
-    std::optional<double> getFloat(std::string_view key) const;     // any numeric type
+    std::optional<int64_t> getInt(std::string_view key) const;  // any integer type
+    std::optional<double> getFloat(std::string_view key) const; // any numeric type
     std::optional<bool> getBool(std::string_view key) const;
     const std::vector<std::string_view>* getStringArray(std::string_view key) const;
     const GgufValue* getArray(std::string_view key) const;

@@ -63,8 +63,8 @@ CpuInfo probe() {
     f.sse42 = r1.c & (1u << 20);
     const bool osxsave = r1.c & (1u << 27);
     const unsigned long long xcr0 = osxsave ? xgetbv0() : 0;
-    const bool ymm = (xcr0 & 0x6) == 0x6;             // SSE + AVX state enabled by the OS
-    const bool zmm = ymm && (xcr0 & 0xe0) == 0xe0;    // opmask + ZMM state
+    const bool ymm = (xcr0 & 0x6) == 0x6;          // SSE + AVX state enabled by the OS
+    const bool zmm = ymm && (xcr0 & 0xe0) == 0xe0; // opmask + ZMM state
     f.avx = ymm && (r1.c & (1u << 28));
     f.fma = f.avx && (r1.c & (1u << 12));
     f.f16c = f.avx && (r1.c & (1u << 29));
@@ -104,8 +104,10 @@ CpuInfo probe() {
         if (p == std::string::npos) continue;
         std::string key = trim(line.substr(0, p)), val = trim(line.substr(p + 1));
         while (!key.empty() && (key.back() == '\t' || key.back() == ' ')) key.pop_back();
-        if (key == "physical id") phys = val;
-        else if (key == "core id") cores.emplace(phys, val);
+        if (key == "physical id")
+            phys = val;
+        else if (key == "core id")
+            cores.emplace(phys, val);
     }
     info.physicalCores = cores.empty() ? info.logicalCores : static_cast<int>(cores.size());
     if (info.logicalCores <= 0) info.logicalCores = info.physicalCores > 0 ? info.physicalCores : 1;
@@ -116,10 +118,12 @@ CpuInfo probe() {
 
 std::vector<std::pair<std::string, bool>> CpuInfo::featureList() const {
     const auto& f = features;
-    return {{"SSE4.2", f.sse42},         {"AVX", f.avx},           {"AVX2", f.avx2},
-            {"FMA", f.fma},              {"F16C", f.f16c},         {"AVX-512F", f.avx512f},
-            {"AVX-512BW", f.avx512bw},   {"AVX-512VL", f.avx512vl}, {"AVX-512DQ", f.avx512dq},
-            {"AVX-512 VNNI", f.avx512vnni}, {"AVX-VNNI", f.avxvnni}, {"AVX-512 BF16", f.avx512bf16}};
+    return {{"SSE4.2", f.sse42},       {"AVX", f.avx},
+            {"AVX2", f.avx2},          {"FMA", f.fma},
+            {"F16C", f.f16c},          {"AVX-512F", f.avx512f},
+            {"AVX-512BW", f.avx512bw}, {"AVX-512VL", f.avx512vl},
+            {"AVX-512DQ", f.avx512dq}, {"AVX-512 VNNI", f.avx512vnni},
+            {"AVX-VNNI", f.avxvnni},   {"AVX-512 BF16", f.avx512bf16}};
 }
 
 const CpuInfo& cpuInfo() {

@@ -13,16 +13,16 @@ struct CpuFeatures {
 };
 
 struct CpuInfo {
-    std::string model;       // "Intel(R) Xeon(R) Processor", from the CPUID brand string
-    std::string vendor;      // "GenuineIntel"
-    int logicalCores = 0;    // online logical CPUs
-    int physicalCores = 0;   // distinct (package, core) pairs; equals logicalCores when unknown
+    std::string model;     // "Intel(R) Xeon(R) Processor", from the CPUID brand string
+    std::string vendor;    // "GenuineIntel"
+    int logicalCores = 0;  // online logical CPUs
+    int physicalCores = 0; // distinct (package, core) pairs; equals logicalCores when unknown
     CpuFeatures features;
 
     // Feature names in the order the UI shows them, with their state.
     std::vector<std::pair<std::string, bool>> featureList() const;
 };
 
-const CpuInfo& cpuInfo();  // probed once, thread-safe
+const CpuInfo& cpuInfo(); // probed once, thread-safe
 
 } // namespace hearth

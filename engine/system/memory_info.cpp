@@ -34,7 +34,11 @@ MemoryInfo memoryInfo() {
     return m;
 }
 
-uint64_t currentRssBytes() { return readKb("/proc/self/status", "VmRSS"); }
-uint64_t peakRssBytes() { return readKb("/proc/self/status", "VmHWM"); }
+uint64_t currentRssBytes() {
+    return readKb("/proc/self/status", "VmRSS");
+}
+uint64_t peakRssBytes() {
+    return readKb("/proc/self/status", "VmHWM");
+}
 
 } // namespace hearth

@@ -213,7 +213,7 @@ private slots:
         QVERIFY(w.remove("c"));
         QVERIFY(!w.remove("c"));
         QVERIFY(w.has("b") && !w.has("c"));
-        auto bytes = w.writeToMemory();  // must outlive the parsed views
+        auto bytes = w.writeToMemory(); // must outlive the parsed views
         auto f = parseOrFail(*bytes);
         QVERIFY(f);
         QCOMPARE(f->metadata().size(), size_t(3));

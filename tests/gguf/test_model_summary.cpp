@@ -146,7 +146,7 @@ private slots:
         w.setString("tokenizer.chat_template", "{{ messages }}");
         w.setArray("tokenizer.ggml.tokens", GgufArray::strings(std::vector<std::string>{"a", "b"}));
         w.setU32("general.file_type", 999); // unknown: fall back to the dominant tensor type
-        std::vector<uint8_t> q(34 * 4), f32(4 * 64);  // 4 Q8_0 blocks, 64 floats
+        std::vector<uint8_t> q(34 * 4), f32(4 * 64); // 4 Q8_0 blocks, 64 floats
         const int64_t big[2] = {64, 2}, small[1] = {64};
         QVERIFY(w.addTensor("w", GgmlType::Q8_0, big, q.data()).ok());
         QVERIFY(w.addTensor("n", GgmlType::F32, small, f32.data()).ok());

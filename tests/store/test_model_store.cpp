@@ -535,7 +535,8 @@ private slots:
         QVERIFY(writeText(folder + QStringLiteral("/big-00001-of-00002.gguf"), "shard1"));
         QVERIFY(writeText(folder + QStringLiteral("/big-00002-of-00002.gguf"), "shard2"));
         QVERIFY(writeText(folder + QStringLiteral("/readme.txt"), "hi"));
-        QVERIFY(QFile::copy(kStories, folder + QStringLiteral("/publisher/repo/mmproj-model-f16.gguf")));
+        QVERIFY(QFile::copy(kStories,
+                            folder + QStringLiteral("/publisher/repo/mmproj-model-f16.gguf")));
         QVERIFY(QFile::link(folder, folder + QStringLiteral("/publisher/loop"))); // not followed
 
         ModelStore store(tmp.filePath(QStringLiteral("store")).toStdString());

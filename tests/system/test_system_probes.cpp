@@ -22,7 +22,8 @@ std::set<QString> cpuinfoFlags() {
     std::set<QString> flags;
     for (const QString& line : text.split(QLatin1Char('\n'))) {
         if (line.startsWith(QLatin1String("flags"))) {
-            for (const QString& f : line.section(QLatin1Char(':'), 1).split(QLatin1Char(' '), Qt::SkipEmptyParts))
+            for (const QString& f :
+                 line.section(QLatin1Char(':'), 1).split(QLatin1Char(' '), Qt::SkipEmptyParts))
                 flags.insert(f);
             break;
         }
@@ -32,7 +33,8 @@ std::set<QString> cpuinfoFlags() {
 
 uint64_t meminfoBytes(const QString& key) {
     const QString text = procFile("/proc/meminfo");
-    QRegularExpression re(QStringLiteral("^%1:\\s+(\\d+) kB").arg(key), QRegularExpression::MultilineOption);
+    QRegularExpression re(QStringLiteral("^%1:\\s+(\\d+) kB").arg(key),
+                          QRegularExpression::MultilineOption);
     auto m = re.match(text);
     return m.hasMatch() ? m.captured(1).toULongLong() * 1024 : 0;
 }
@@ -62,11 +64,13 @@ private slots:
 
     void modelAndCoresMatchProcCpuinfo() {
         const QString text = procFile("/proc/cpuinfo");
-        QRegularExpression re(QStringLiteral("^model name\\s*:\\s*(.*)$"), QRegularExpression::MultilineOption);
+        QRegularExpression re(QStringLiteral("^model name\\s*:\\s*(.*)$"),
+                              QRegularExpression::MultilineOption);
         auto m = re.match(text);
         QVERIFY(m.hasMatch());
         QCOMPARE(QString::fromStdString(hearth::cpuInfo().model), m.captured(1).trimmed());
-        const int processors = int(text.count(QRegularExpression(QStringLiteral("^processor\\s*:"), QRegularExpression::MultilineOption)));
+        const int processors = int(text.count(QRegularExpression(
+            QStringLiteral("^processor\\s*:"), QRegularExpression::MultilineOption)));
         QCOMPARE(hearth::cpuInfo().logicalCores, processors);
         QVERIFY(hearth::cpuInfo().physicalCores >= 1);
         QVERIFY(hearth::cpuInfo().physicalCores <= processors);
@@ -85,7 +89,7 @@ private slots:
     void rssGrowsWhenMemoryIsTouched() {
         const uint64_t before = hearth::currentRssBytes();
         QVERIFY(before > 0);
-        std::vector<char> block(64 << 20, 1);  // 64 MiB, written so the pages are resident
+        std::vector<char> block(64 << 20, 1); // 64 MiB, written so the pages are resident
         QVERIFY(hearth::currentRssBytes() >= before + (48u << 20));
         QVERIFY(hearth::peakRssBytes() >= hearth::currentRssBytes());
         QCOMPARE(block[12345], char(1));
