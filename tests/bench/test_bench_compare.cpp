@@ -1,0 +1,99 @@
+// hearth-cli bench --compare, run as a process on a tiny model: ratios against a saved --json run
+// (a run compared with a copy of itself whose figures are halved gives exactly 2x, whatever the
+// speed), a skipped phase has no ratio, and a missing or malformed file fails before measuring.
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+const QString kCli = QStringLiteral(HEARTH_BINARY_DIR "/app/hearth-cli");
+const QString kModel =
+    QStringLiteral(HEARTH_SHARED_DIR "/conformance/models/stories260K/stories260K.gguf");
+
+struct Run {
+    int code = -1;
+    QString out, err;
+};
+
+Run bench(const QStringList& args) {
+    QProcess p;
+    p.start(kCli, QStringList{QStringLiteral("bench"), kModel, QStringLiteral("-t"),
+                              QStringLiteral("1"), QStringLiteral("-r"), QStringLiteral("1")} +
+                      args);
+    Run r;
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+bool writeFile(const QString& path, const QByteArray& data) {
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
+}
+
+} // namespace
+
+class TestBenchCompare : public QObject {
+    Q_OBJECT
+private slots:
+    void ratiosAgainstSavedRun() {
+        QTemporaryDir dir;
+        // A saved run whose figures are set far below anything measured: ratios are then > 1.
+        QJsonObject saved{{"description", "saved"},
+                          {"threads", 1},
+                          {"pp_tokens_per_s", 1e-3},
+                          {"tg_tokens_per_s", 1e-3},
+                          {"peak_rss_bytes", 1024 * 1024}};
+        const QString file = dir.filePath("saved.json");
+        QVERIFY(writeFile(file, QJsonDocument(saved).toJson()));
+        const Run r = bench({"-p", "8", "-n", "4", "--json", "--compare", file});
+        QCOMPARE(r.code, 0);
+        const QJsonObject now = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonObject cmp = now.value("compare").toObject();
+        QCOMPARE(cmp.value("file").toString(), file);
+        QCOMPARE(cmp.value("pp_ratio").toDouble(), now.value("pp_tokens_per_s").toDouble() / 1e-3);
+        QCOMPARE(cmp.value("tg_ratio").toDouble(), now.value("tg_tokens_per_s").toDouble() / 1e-3);
+        QCOMPARE(cmp.value("peak_rss_ratio").toDouble(),
+                 now.value("peak_rss_bytes").toDouble() / (1024 * 1024));
+        QVERIFY(cmp.value("pp_ratio").toDouble() > 1);
+
+        // The text form prints the same three lines; a skipped phase has no ratio.
+        const Run text = bench({"-p", "0", "-n", "4", "--compare", file});
+        QCOMPARE(text.code, 0);
+        QVERIFY2(text.out.contains("vs " + file + " (saved, 1 threads)"), qPrintable(text.out));
+        QVERIFY2(text.out.contains("  pp: n/a"), qPrintable(text.out));
+        QVERIFY2(text.out.contains(QRegularExpression("  tg: [0-9.]+x")), qPrintable(text.out));
+    }
+
+    void badFilesFailClearly() {
+        QTemporaryDir dir;
+        const QString notJson = dir.filePath("not.json"), noFigures = dir.filePath("empty.json");
+        QVERIFY(writeFile(notJson, "tokens per second: lots"));
+        QVERIFY(writeFile(noFigures, R"({"model": "x"})"));
+        const struct {
+            QString file;
+            QString message;
+        } cases[] = {{dir.filePath("missing.json"), "cannot read"},
+                     {notJson, "is not a bench --json result"},
+                     {noFigures, "has no pp/tg figures"}};
+        for (const auto& c : cases) {
+            const Run r = bench({"--compare", c.file});
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.contains(c.message), qPrintable(r.err));
+            QVERIFY(r.out.isEmpty()); // failed before measuring anything
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBenchCompare)
+#include "test_bench_compare.moc"
