@@ -103,11 +103,33 @@ void rowsPairs(int64_t n, const void* weights, size_t stride, int64_t nRows,
         for (int a = 0; a < kActs; ++a)
             for (int k = 0; k < 4; ++k) acc[a][k] = _mm512_setzero_ps();
         int64_t i = 0;
-        for (; i + 1 < nb; i += 2)
-            for (int k = 0; k < 4; ++k)
-                for (int a = 0; a < kActs; ++a)
-                    acc[a][k] = _mm512_fmadd_ps(pairScales(w[k] + i, acts[a] + i),
-                                                pairTerm(w[k] + i, acts[a] + i), acc[a][k]);
+        for (; i + 1 < nb; i += 2) {
+            if constexpr (std::is_same_v<Block, BlockQ4_0>) {
+                // sum((q - 8) * y) = sum(q * y) - sum(8 * y): unsigned nibbles go straight into
+                // vpdpbusd and the 8 * y sums are shared by the four rows. Same integers per
+                // lane as pairTerm, so the same result bit for bit, in fewer instructions.
+                __m512i y[kActs], eightY[kActs];
+                for (int a = 0; a < kActs; ++a) {
+                    y[a] = joinBlocks(loadI(acts[a][i].qs), loadI(acts[a][i + 1].qs));
+                    eightY[a] =
+                        _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8(8), y[a]);
+                }
+                for (int k = 0; k < 4; ++k) {
+                    const __m512i x = joinBlocks(nibbles32(w[k][i].qs), nibbles32(w[k][i + 1].qs));
+                    for (int a = 0; a < kActs; ++a) {
+                        const __m512i p = _mm512_sub_epi32(
+                            _mm512_dpbusd_epi32(_mm512_setzero_si512(), x, y[a]), eightY[a]);
+                        acc[a][k] = _mm512_fmadd_ps(pairScales(w[k] + i, acts[a] + i), toFloat(p),
+                                                    acc[a][k]);
+                    }
+                }
+            } else {
+                for (int k = 0; k < 4; ++k)
+                    for (int a = 0; a < kActs; ++a)
+                        acc[a][k] = _mm512_fmadd_ps(pairScales(w[k] + i, acts[a] + i),
+                                                    pairTerm(w[k] + i, acts[a] + i), acc[a][k]);
+            }
+        }
         for (int a = 0; a < kActs; ++a)
             for (int k = 0; k < 4; ++k) {
                 float sum = hsum512(acc[a][k]);
