@@ -11,6 +11,7 @@ ApplicationWindow {
     readonly property var pages: [
         { key: "chats", title: qsTr("Chats"), icon: "chat" },
         { key: "models", title: qsTr("Models"), icon: "models" },
+        { key: "discover", title: qsTr("Discover"), icon: "discover" },
         { key: "fit", title: qsTr("Memory fit"), icon: "fit" },
         { key: "system", title: qsTr("System"), icon: "system" }
     ]
@@ -84,6 +85,18 @@ ApplicationWindow {
         sequence: "Ctrl+4"
         onActivated: window.showPage(3)
     }
+    Shortcut {
+        sequence: "Ctrl+5"
+        onActivated: window.showPage(4)
+    }
+
+    // Searches, the starter catalog and the download queue; one for the app's lifetime because
+    // it owns the queue.
+    DiscoverController {
+        id: discoverController
+
+        objectName: "discoverController"
+    }
 
     RowLayout {
         anchors.fill: parent
@@ -117,7 +130,20 @@ ApplicationWindow {
             }
 
             ModelsPage {
+                id: modelsPage
+
                 objectName: "page_models"
+                // Store models are named; loose files from linked folders are opened by path.
+                onChatRequested: (name, path) => {
+                    chatController.newChat();
+                    chatController.setModel(path.endsWith(".gguf") ? path : name);
+                    window.showPageByKey("chats");
+                }
+            }
+
+            DiscoverPage {
+                objectName: "page_discover"
+                discover: discoverController
             }
 
             MemoryFitPage {

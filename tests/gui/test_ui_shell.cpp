@@ -36,7 +36,8 @@ Q_IMPORT_QML_PLUGIN(Hearth_UiPlugin)
 namespace {
 
 const QStringList kPageKeys = {QStringLiteral("chats"), QStringLiteral("models"),
-                               QStringLiteral("fit"), QStringLiteral("system")};
+                               QStringLiteral("discover"), QStringLiteral("fit"),
+                               QStringLiteral("system")};
 
 // The value of the first "<key> : value" line of a /proc file.
 QString procField(const QString& file, const QString& key) {
@@ -211,7 +212,8 @@ private slots:
     void navigatesByClickingTheSidebar() {
         START("light");
         for (const QString& key : {QStringLiteral("system"), QStringLiteral("fit"),
-                                   QStringLiteral("models"), QStringLiteral("chats")}) {
+                                   QStringLiteral("discover"), QStringLiteral("models"),
+                                   QStringLiteral("chats")}) {
             click(item(QStringLiteral("nav_") + key));
             QTRY_COMPARE(currentPage(), key);
             verifyOnlyPageVisible(key);
@@ -230,12 +232,16 @@ private slots:
         QTRY_COMPARE(currentPage(), QStringLiteral("models"));
         QVERIFY(item(QStringLiteral("nav_models"))->hasActiveFocus());
         QTest::keyClick(window_, Qt::Key_Down);
+        QTRY_COMPARE(currentPage(), QStringLiteral("discover"));
+        QTest::keyClick(window_, Qt::Key_Down);
         QTest::keyClick(window_, Qt::Key_Down);
         QTRY_COMPARE(currentPage(), QStringLiteral("system"));
         QTest::keyClick(window_, Qt::Key_Down); // stays on the last page
         QCOMPARE(currentPage(), QStringLiteral("system"));
         QTest::keyClick(window_, Qt::Key_Up);
         QTRY_COMPARE(currentPage(), QStringLiteral("fit"));
+        QTest::keyClick(window_, Qt::Key_Up);
+        QTRY_COMPARE(currentPage(), QStringLiteral("discover"));
         // Tab leaves the sidebar for the page's own controls.
         QTest::keyClick(window_, Qt::Key_Up);
         QTRY_COMPARE(currentPage(), QStringLiteral("models"));
@@ -274,7 +280,7 @@ private slots:
             procField(QStringLiteral("/proc/cpuinfo"), QStringLiteral("model name"));
         if (model.isEmpty()) QSKIP("/proc/cpuinfo has no model name on this CPU");
         START("light");
-        pressShortcut(3);
+        pressShortcut(int(kPageKeys.indexOf(QStringLiteral("system"))));
         QCOMPARE(textOf(QStringLiteral("cpuModelLabel")), model);
         QVERIFY(item(QStringLiteral("cpuModelLabel"))->isVisible());
 
@@ -325,7 +331,7 @@ private slots:
 
     void copyReportPutsTheReportOnTheClipboard() {
         START("light");
-        pressShortcut(3);
+        pressShortcut(int(kPageKeys.indexOf(QStringLiteral("system"))));
         QGuiApplication::clipboard()->setText(QStringLiteral("nothing yet"));
         QObject* controller = window_->findChild<QObject*>(QStringLiteral("systemController"));
         QVERIFY(controller);
@@ -365,6 +371,22 @@ private slots:
         QQuickItem* page = item(QStringLiteral("page_chats"));
         click(findItem(page, QStringLiteral("emptyStateAction")));
         QTRY_COMPARE(currentPage(), QStringLiteral("models"));
+    }
+
+    // "Chat with it" on the Models page opens a new chat on that model and shows the Chats page.
+    void chatWithItOpensAChatOnThatModel() {
+        START("light");
+        click(item(QStringLiteral("nav_models")));
+        QTRY_COMPARE(currentPage(), QStringLiteral("models"));
+        auto* chats = window_->findChild<hearth::ChatController*>(QStringLiteral("chatController"));
+        QVERIFY(chats);
+        const QString file = QStringLiteral(HEARTH_SHARED_DIR "/conformance/models/stories260K/stories260K.gguf");
+        QVERIFY(QMetaObject::invokeMethod(item(QStringLiteral("page_models")), "chatRequested",
+                                          Q_ARG(QString, QStringLiteral("stories260K.gguf")),
+                                          Q_ARG(QString, file)));
+        QTRY_COMPARE(currentPage(), QStringLiteral("chats"));
+        QCOMPARE(chats->currentModel(), file);
+        QVERIFY(chats->currentConversationId() >= 0);
     }
 
     void composerSendsWithEnterAndBreaksLinesWithShiftEnter() {
