@@ -186,6 +186,15 @@ private slots:
         click(item(QStringLiteral("chatWithModelButton")));
         QTRY_COMPARE(chat.size(), 1);
         QCOMPARE(chat.at(0).at(0).toString(), QStringLiteral("stories-again:latest"));
+        // The window opens a chat on that model and shows it; then back to the library.
+        QTRY_COMPARE(window_->property("currentPageKey").toString(), QStringLiteral("chats"));
+        QObject* chats = window_->findChild<QObject*>(QStringLiteral("chatController"));
+        QVERIFY(chats);
+        QCOMPARE(chats->property("currentModel").toString(), QStringLiteral("stories-again:latest"));
+        QMetaObject::invokeMethod(window_, "showPageByKey", Q_ARG(QVariant, QStringLiteral("models")));
+        QTRY_COMPARE(window_->property("currentPageKey").toString(), QStringLiteral("models"));
+        scrollIntoView(item(QStringLiteral("deleteModelButton")));
+        QTest::qWait(20);
 
         click(item(QStringLiteral("deleteModelButton")));
         QObject* dialog = window_->findChild<QObject*>(QStringLiteral("deleteDialog"));
