@@ -1,6 +1,7 @@
 // hearth-cli fit: which quantization of a model fits this machine, at which context length.
 // The numbers come from engine/fit; this file only reads the catalog, parses options and prints.
 #include "app/cli/cli_command.h"
+#include "app/core/starter_catalog.h"
 #include "engine/fit/fit_report.h"
 #include "engine/system/cpu_info.h"
 
@@ -21,58 +22,6 @@ namespace {
 
 using namespace hearth;
 using namespace hearth::fit;
-
-// The catalog ships as resources/catalog/models.json: found beside an installed binary, in the
-// source tree above a build directory, or where --catalog / HEARTH_CATALOG point.
-QString findCatalog(const QString& explicitPath) {
-    if (!explicitPath.isEmpty()) return explicitPath;
-    const QString env = qEnvironmentVariable("HEARTH_CATALOG");
-    if (!env.isEmpty()) return env;
-    if (QFile::exists(QStringLiteral(":/catalog/models.json")))
-        return QStringLiteral(":/catalog/models.json");
-    QDir dir(QCoreApplication::applicationDirPath());
-    const QString installed =
-        dir.absoluteFilePath(QStringLiteral("../share/hearth/catalog/models.json"));
-    if (QFile::exists(installed)) return installed;
-    for (int up = 0; up < 5; ++up) {
-        const QString candidate =
-            dir.absoluteFilePath(QStringLiteral("resources/catalog/models.json"));
-        if (QFile::exists(candidate)) return candidate;
-        if (!dir.cdUp()) break;
-    }
-    return {};
-}
-
-Result<CatalogModel> parseCatalogModel(const QJsonObject& o) {
-    CatalogModel m;
-    m.id = o.value(QLatin1String("id")).toString().toStdString();
-    m.displayName = o.value(QLatin1String("name")).toString().toStdString();
-    const QJsonObject s = o.value(QLatin1String("shape")).toObject();
-    auto num = [&s](const char* key) {
-        return static_cast<int64_t>(s.value(QLatin1String(key)).toDouble(0));
-    };
-    m.shape.arch = o.value(QLatin1String("architecture")).toString().toStdString();
-    m.shape.nLayer = num("layers");
-    m.shape.nEmbd = num("n_embd");
-    m.shape.nHead = num("heads");
-    m.shape.nHeadKv = num("kv_heads");
-    m.shape.headDimK = m.shape.headDimV = num("head_dim");
-    m.shape.nFf = num("n_ff");
-    m.shape.nVocab = num("vocab");
-    m.shape.nCtxTrain = num("context_length");
-    m.shape.tiedEmbeddings = s.value(QLatin1String("tied_embeddings")).toBool();
-    if (auto st = m.shape.validate(); !st)
-        return makeError("catalog entry '" + m.id + "': " + st.error());
-    for (const auto& v : o.value(QLatin1String("variants")).toArray()) {
-        const QJsonObject vo = v.toObject();
-        CatalogVariant cv;
-        cv.name = vo.value(QLatin1String("name")).toString().toStdString();
-        cv.fileBytes = static_cast<uint64_t>(vo.value(QLatin1String("size_bytes")).toDouble(0));
-        cv.sizeEstimated = vo.value(QLatin1String("size_estimated")).toBool();
-        m.variants.push_back(std::move(cv));
-    }
-    return m;
-}
 
 Result<CatalogModel> findCatalogModel(const QString& path, const QString& id) {
     if (path.isEmpty()) return makeError("the model catalog was not found (use --catalog FILE)");
@@ -286,7 +235,7 @@ int runFit(const QStringList& args) {
         shape = *s;
         gguf = std::move(*f);
     } else {
-        auto m = findCatalogModel(findCatalog(p.value(catalog)), target);
+        auto m = findCatalogModel(findCatalogFile(p.value(catalog)), target);
         if (!m) return fail(QString::fromStdString(m.error()));
         shape = m->shape;
         entry = std::move(*m);

@@ -3,6 +3,7 @@
 
 #include "app/core/download_manager.h"
 #include "app/core/hf_client.h"
+#include "app/core/starter_catalog.h"
 #include "engine/fit/fit_report.h"
 #include "engine/system/cpu_info.h"
 #include "model_store_location.h"
@@ -19,51 +20,6 @@
 namespace hearth {
 
 namespace {
-
-// resources/catalog/models.json: $HEARTH_CATALOG, the resource, an install, or the source tree.
-QString findCatalogFile() {
-    const QString env = qEnvironmentVariable("HEARTH_CATALOG");
-    if (!env.isEmpty()) return env;
-    if (QFile::exists(QStringLiteral(":/catalog/models.json")))
-        return QStringLiteral(":/catalog/models.json");
-    QDir dir(QCoreApplication::applicationDirPath());
-    const QString installed =
-        dir.absoluteFilePath(QStringLiteral("../share/hearth/catalog/models.json"));
-    if (QFile::exists(installed)) return installed;
-    for (int up = 0; up < 5; ++up) {
-        const QString c = dir.absoluteFilePath(QStringLiteral("resources/catalog/models.json"));
-        if (QFile::exists(c)) return c;
-        if (!dir.cdUp()) break;
-    }
-    return {};
-}
-
-// The catalog entry's shape and variants as engine/fit reads them.
-std::optional<fit::CatalogModel> catalogModel(const QJsonObject& o) {
-    fit::CatalogModel m;
-    m.id = o.value(QStringLiteral("id")).toString().toStdString();
-    m.displayName = o.value(QStringLiteral("name")).toString().toStdString();
-    const QJsonObject s = o.value(QStringLiteral("shape")).toObject();
-    auto num = [&s](const char* key) { return int64_t(s.value(QLatin1String(key)).toDouble(0)); };
-    m.shape.arch = o.value(QStringLiteral("architecture")).toString().toStdString();
-    m.shape.nLayer = num("layers");
-    m.shape.nEmbd = num("n_embd");
-    m.shape.nHead = num("heads");
-    m.shape.nHeadKv = num("kv_heads");
-    m.shape.headDimK = m.shape.headDimV = num("head_dim");
-    m.shape.nFf = num("n_ff");
-    m.shape.nVocab = num("vocab");
-    m.shape.nCtxTrain = num("context_length");
-    m.shape.tiedEmbeddings = s.value(QStringLiteral("tied_embeddings")).toBool();
-    if (!m.shape.validate()) return std::nullopt;
-    for (const QJsonValue& v : o.value(QStringLiteral("variants")).toArray()) {
-        fit::CatalogVariant cv;
-        cv.name = v.toObject().value(QStringLiteral("name")).toString().toStdString();
-        cv.fileBytes = uint64_t(v.toObject().value(QStringLiteral("size_bytes")).toDouble(0));
-        m.variants.push_back(cv);
-    }
-    return m;
-}
 
 // "fits_gpu" -> "Fits on GPU": the fit estimator's verdict for a 4096-token context.
 QString verdictText(fit::Verdict v) {
@@ -184,7 +140,7 @@ void DiscoverController::loadCatalog() {
         const QJsonObject m = v.toObject();
         // The fit estimate for this machine, per variant, before anything is downloaded.
         QHash<QString, QString> fits;
-        if (auto cm = catalogModel(m))
+        if (auto cm = parseCatalogModel(m))
             if (auto report = fit::fitReportForCatalog(*cm, options, machine))
                 for (const fit::FitRow& row : report->rows)
                     if (row.error.empty())

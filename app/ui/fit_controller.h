@@ -2,6 +2,7 @@
 // FitController: the Memory fit page. Picks a local model (store or linked folder) or a catalog
 // entry, a context length, and fills a FitTableModel with every quantization variant's numbers
 // and verdict from engine/fit. Also the one-line fit badge the Models and Discover pages show.
+#include "app/core/starter_catalog.h"
 #include "engine/fit/fit_report.h"
 #include "fit_table_model.h"
 
@@ -20,8 +21,6 @@ struct QuickFit {
 };
 QuickFit quickFitForFile(const QString& path, const fit::MachineMemory& machine);
 
-// resources/catalog/models.json: $HEARTH_CATALOG, the resource, an install, or the source tree.
-QString findCatalogFile();
 // Every entry of the catalog that has a valid shape; `error` says why the file could not be read.
 QVector<fit::CatalogModel> readCatalog(const QString& path, QString* error);
 
