@@ -32,7 +32,8 @@ deps() {
   log "installing ${#missing[@]} missing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   sudo_cmd apt-get update -q
-  sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # Recommends included: the Qt/QML, Mesa and font packages rely on what they recommend.
+  sudo_cmd apt-get install -y -q "${missing[@]}"
 }
 
 build() {
