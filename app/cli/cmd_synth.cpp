@@ -163,6 +163,7 @@ int runSynth(const QStringList& args) {
             const int nThreads = std::max(1u, std::thread::hardware_concurrency());
             std::vector<hearth::Status> results(static_cast<size_t>(nThreads));
             std::vector<std::thread> pool;
+            pool.reserve(static_cast<size_t>(nThreads));
             for (int ti = 0; ti < nThreads; ++ti)
                 pool.emplace_back([&, ti] {
                     std::vector<float> buf(static_cast<size_t>(cols) * 16);

@@ -89,7 +89,7 @@ bool ggufIsModelFile(const QString& path) {
 
 QVector<HfFile> parseHfTree(const QByteArray& json) {
     QVector<HfFile> out;
-    for (const QJsonValue& v : QJsonDocument::fromJson(json).array()) {
+    for (const auto& v : QJsonDocument::fromJson(json).array()) {
         const QJsonObject o = v.toObject();
         if (o.value(QStringLiteral("type")).toString() != QLatin1String("file")) continue;
         HfFile f;
@@ -154,7 +154,7 @@ QUrl HfClient::resolveUrl(const QString& repo, const QString& path) const {
 }
 
 void HfClient::search(const QString& query, Sort sort, int limit, QObject* context,
-                      SearchDone done) {
+                      const SearchDone& done) {
     QUrl url = settings_.hfEndpoint;
     QString base = url.path();
     if (base.endsWith(QLatin1Char('/'))) base.chop(1);
@@ -174,7 +174,7 @@ void HfClient::search(const QString& query, Sort sort, int limit, QObject* conte
     httpGet(nam_, settings_, req, context, [done](const HttpResponse& r) {
         if (r.status != 200) return done({}, describeHfError(r, QStringLiteral("search")));
         QVector<HfRepo> repos;
-        for (const QJsonValue& v : QJsonDocument::fromJson(r.body).array()) {
+        for (const auto& v : QJsonDocument::fromJson(r.body).array()) {
             const QJsonObject o = v.toObject();
             HfRepo repo;
             repo.id = o.value(QStringLiteral("id")).toString();
@@ -192,17 +192,17 @@ void HfClient::search(const QString& query, Sort sort, int limit, QObject* conte
     });
 }
 
-void HfClient::listFiles(const QString& repo, QObject* context, FilesDone done) {
+void HfClient::listFiles(const QString& repo, QObject* context, const FilesDone& done) {
     QUrl url = settings_.hfEndpoint;
     QString base = url.path();
     if (base.endsWith(QLatin1Char('/'))) base.chop(1);
     url.setPath(base + QStringLiteral("/api/models/") + repo + QStringLiteral("/tree/main"));
     url.setQuery(QStringLiteral("recursive=true&expand=false"));
-    fetchTreePage(url, repo, {}, context, std::move(done));
+    fetchTreePage(url, repo, {}, context, done);
 }
 
 void HfClient::fetchTreePage(const QUrl& url, const QString& repo, QVector<HfFile> soFar,
-                             QObject* context, FilesDone done) {
+                             QObject* context, const FilesDone& done) {
     QNetworkRequest req(url);
     addHfAuth(req, settings_);
     httpGet(nam_, settings_, req, context,

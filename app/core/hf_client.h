@@ -56,15 +56,16 @@ public:
     using SearchDone = std::function<void(QVector<HfRepo> repos, QString error)>;
     using FilesDone = std::function<void(QVector<HfFile> files, QString error)>;
 
-    void search(const QString& query, Sort sort, int limit, QObject* context, SearchDone done);
+    void search(const QString& query, Sort sort, int limit, QObject* context,
+                const SearchDone& done);
     // All files (pages followed through the Link header).
-    void listFiles(const QString& repo, QObject* context, FilesDone done);
+    void listFiles(const QString& repo, QObject* context, const FilesDone& done);
 
     QUrl resolveUrl(const QString& repo, const QString& path) const;
 
 private:
     void fetchTreePage(const QUrl& url, const QString& repo, QVector<HfFile> soFar,
-                       QObject* context, FilesDone done);
+                       QObject* context, const FilesDone& done);
     QNetworkAccessManager* nam_;
     DownloadSettings settings_;
 };

@@ -9,16 +9,15 @@ namespace hearth {
 
 QString findCatalogFile(const QString& explicitPath) {
     if (!explicitPath.isEmpty()) return explicitPath;
-    const QString env = qEnvironmentVariable("HEARTH_CATALOG");
+    QString env = qEnvironmentVariable("HEARTH_CATALOG");
     if (!env.isEmpty()) return env;
     if (QFile::exists(QStringLiteral(":/catalog/models.json")))
         return QStringLiteral(":/catalog/models.json");
     QDir dir(QCoreApplication::applicationDirPath());
-    const QString installed =
-        dir.absoluteFilePath(QStringLiteral("../share/hearth/catalog/models.json"));
+    QString installed = dir.absoluteFilePath(QStringLiteral("../share/hearth/catalog/models.json"));
     if (QFile::exists(installed)) return installed;
     for (int up = 0; up < 6; ++up) {
-        const QString c = dir.absoluteFilePath(QStringLiteral("resources/catalog/models.json"));
+        QString c = dir.absoluteFilePath(QStringLiteral("resources/catalog/models.json"));
         if (QFile::exists(c)) return c;
         if (!dir.cdUp()) break;
     }

@@ -136,7 +136,7 @@ void DiscoverController::loadCatalog() {
     const fit::MachineMemory machine = fit::probeMachineMemory();
     fit::EstimateOptions options; // 4096-token context, F16 KV cache
     options.threads = std::max(1, cpuInfo().physicalCores);
-    for (const QJsonValue& v : models) {
+    for (const auto& v : models) {
         const QJsonObject m = v.toObject();
         // The fit estimate for this machine, per variant, before anything is downloaded.
         QHash<QString, QString> fits;
@@ -148,7 +148,7 @@ void DiscoverController::loadCatalog() {
                                     verdictText(row.fit.verdict));
         QVariantList variants;
         const QString hfRepo = m.value(QStringLiteral("huggingface")).toString();
-        for (const QJsonValue& vv : m.value(QStringLiteral("variants")).toArray()) {
+        for (const auto& vv : m.value(QStringLiteral("variants")).toArray()) {
             const QJsonObject var = vv.toObject();
             const qint64 bytes = var.value(QStringLiteral("size_bytes")).toInteger();
             variants.append(QVariantMap{

@@ -47,7 +47,9 @@ std::vector<ModelStore::ManifestFile> ModelStore::manifestFiles() const {
                     const std::string path = join(join(join(join(base, host), ns), model), tag);
                     auto fi = storefs::stat(path);
                     if (!fi || !fi->isFile) continue;
-                    auto name = ModelName::parse(host + "/" + ns + "/" + model + ":" + tag);
+                    std::string full = host;
+                    full.append("/").append(ns).append("/").append(model).append(":").append(tag);
+                    auto name = ModelName::parse(full);
                     if (!name) continue; // temp files and stray entries are not models
                     out.push_back({*name, path});
                 }
@@ -88,9 +90,9 @@ Result<std::vector<StoreEntry>> ModelStore::list(bool withSummaries) const {
         e.size = m->totalSize();
         for (const std::string& d : m->digests())
             if (!storefs::stat(blobPath(d)))
-                e.problems.push_back("blob " + blobFileName(d) + " is missing");
+                e.problems.emplace_back("blob " + blobFileName(d) + " is missing");
         if (m->firstLayer(media::kTensor) || m->firstLayer(media::kJson))
-            e.problems.push_back("safetensors-style model (not a GGUF): not supported");
+            e.problems.emplace_back("safetensors-style model (not a GGUF): not supported");
         if (const ManifestLayer* model = m->firstLayer(media::kModel)) {
             e.modelPath = blobPath(model->digest);
             if (withSummaries && storefs::stat(e.modelPath)) {
@@ -101,7 +103,7 @@ Result<std::vector<StoreEntry>> ModelStore::list(bool withSummaries) const {
                     e.problems.push_back(g.error());
             }
         } else if (!m->firstLayer(media::kTensor)) {
-            e.problems.push_back("manifest has no model layer");
+            e.problems.emplace_back("manifest has no model layer");
         }
         out.push_back(std::move(e));
     }

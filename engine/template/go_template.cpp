@@ -421,7 +421,7 @@ public:
         : root_(root), cutAt_(cutOrder), clock_(std::move(clock)) {}
 
     std::string run(const GoNode& n) {
-        vars_.push_back({"$", root_});
+        vars_.emplace_back("$", root_);
         exec(n, root_);
         return std::move(out_);
     }
@@ -514,10 +514,10 @@ private:
         for (const auto& [k, v] : entries) {
             step();
             std::size_t mark = vars_.size();
-            if (names.size() == 1) vars_.push_back({names[0], v});
+            if (names.size() == 1) vars_.emplace_back(names[0], v);
             if (names.size() == 2) {
-                vars_.push_back({names[0], k});
-                vars_.push_back({names[1], v});
+                vars_.emplace_back(names[0], k);
+                vars_.emplace_back(names[1], v);
             }
             Flow f = exec(*n.body, v);
             vars_.resize(mark);
@@ -687,7 +687,7 @@ private:
                 for (auto it = vars_.rbegin(); it != vars_.rend(); ++it)
                     if (it->first == p.declare[0]) it->second = v;
             } else {
-                vars_.push_back({p.declare.back(), v});
+                vars_.emplace_back(p.declare.back(), v);
             }
         }
         return v;
@@ -707,6 +707,7 @@ private:
             return last;
         }
         std::vector<Value> args;
+        args.reserve(argExprs.size() + 1);
         for (const auto* a : argExprs) args.push_back(evalOperand(*a, dot, line));
         if (piped) args.push_back(*piped);
         auto need = [&](std::size_t n) {

@@ -39,6 +39,6 @@ std::string formatTime(const std::string& format, const std::tm& tm);
 
 // Argument helpers: positional index or keyword name, else the default.
 const Value* argument(const CallArgs& args, std::size_t index, const char* name);
-Value argumentOr(const CallArgs& args, std::size_t index, const char* name, Value fallback);
+Value argumentOr(const CallArgs& args, std::size_t index, const char* name, const Value& fallback);
 
 } // namespace hearth::tmpl

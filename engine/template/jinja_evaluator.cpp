@@ -121,9 +121,8 @@ Evaluator::Flow Evaluator::execStmt(const Stmt& s, const ScopePtr& scope) {
             break;
         case StmtKind::CallBlock: {
             const Stmt* body = &s;
-            ScopePtr defScope = scope;
             Value caller =
-                Value::function("caller", [this, body, defScope](Evaluator&, CallArgs& a) {
+                Value::function("caller", [this, body, defScope = scope](Evaluator&, CallArgs& a) {
                     auto inner = std::make_shared<Scope>(defScope);
                     for (std::size_t i = 0; i < body->params.size(); ++i) {
                         Value v = argumentOr(a, i, body->params[i].c_str(), Value::undefined());

@@ -18,7 +18,7 @@ const Value* argument(const CallArgs& args, std::size_t index, const char* name)
     return nullptr;
 }
 
-Value argumentOr(const CallArgs& args, std::size_t index, const char* name, Value fallback) {
+Value argumentOr(const CallArgs& args, std::size_t index, const char* name, const Value& fallback) {
     const Value* v = argument(args, index, name);
     return v ? *v : fallback;
 }

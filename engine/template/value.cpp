@@ -266,10 +266,10 @@ std::string pyFloatRepr(double d) {
             out = "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;
         } else if (static_cast<int>(digits.size()) <= exp + 1) {
             out =
-                digits + std::string(static_cast<std::size_t>(exp + 1) - digits.size(), '0') + ".0";
+                digits + std::string(static_cast<std::size_t>(exp) + 1 - digits.size(), '0') + ".0";
         } else {
-            out = digits.substr(0, static_cast<std::size_t>(exp + 1)) + "." +
-                  digits.substr(static_cast<std::size_t>(exp + 1));
+            const std::size_t point = static_cast<std::size_t>(exp) + 1;
+            out = digits.substr(0, point) + "." + digits.substr(point);
         }
         return sign + out;
     }
