@@ -230,12 +230,15 @@ private slots:
                      .toString(),
                  QStringLiteral("stopped"));
         QVERIFY(c->setSettings({{QStringLiteral("maxTokens"), 40}}));
+        // Regenerate needs the chat's model loaded; under load the worker may still be busy.
+        QTRY_VERIFY_WITH_TIMEOUT(!c->loading() && c->loadedModel() == c->currentModel(), 60000);
         QTest::keyClick(window_, Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
-        QVERIFY(done.wait(60000));
-        QCOMPARE(c->messages()
-                     ->data(c->messages()->index(1), hearth::MessageListModel::AltCountRole)
-                     .toInt(),
-                 2);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            c->messages()
+                ->data(c->messages()->index(1), hearth::MessageListModel::AltCountRole)
+                .toInt(),
+            2, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c->streaming(), 60000);
     }
 
     void screenshots_data() {
