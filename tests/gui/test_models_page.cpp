@@ -190,8 +190,10 @@ private slots:
         QTRY_COMPARE(window_->property("currentPageKey").toString(), QStringLiteral("chats"));
         QObject* chats = window_->findChild<QObject*>(QStringLiteral("chatController"));
         QVERIFY(chats);
-        QCOMPARE(chats->property("currentModel").toString(), QStringLiteral("stories-again:latest"));
-        QMetaObject::invokeMethod(window_, "showPageByKey", Q_ARG(QVariant, QStringLiteral("models")));
+        QCOMPARE(chats->property("currentModel").toString(),
+                 QStringLiteral("stories-again:latest"));
+        QMetaObject::invokeMethod(window_, "showPageByKey",
+                                  Q_ARG(QVariant, QStringLiteral("models")));
         QTRY_COMPARE(window_->property("currentPageKey").toString(), QStringLiteral("models"));
         scrollIntoView(item(QStringLiteral("deleteModelButton")));
         QTest::qWait(20);

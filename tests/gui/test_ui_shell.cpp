@@ -211,9 +211,9 @@ private slots:
 
     void navigatesByClickingTheSidebar() {
         START("light");
-        for (const QString& key : {QStringLiteral("system"), QStringLiteral("fit"),
-                                   QStringLiteral("discover"), QStringLiteral("models"),
-                                   QStringLiteral("chats")}) {
+        for (const QString& key :
+             {QStringLiteral("system"), QStringLiteral("fit"), QStringLiteral("discover"),
+              QStringLiteral("models"), QStringLiteral("chats")}) {
             click(item(QStringLiteral("nav_") + key));
             QTRY_COMPARE(currentPage(), key);
             verifyOnlyPageVisible(key);
@@ -380,7 +380,8 @@ private slots:
         QTRY_COMPARE(currentPage(), QStringLiteral("models"));
         auto* chats = window_->findChild<hearth::ChatController*>(QStringLiteral("chatController"));
         QVERIFY(chats);
-        const QString file = QStringLiteral(HEARTH_SHARED_DIR "/conformance/models/stories260K/stories260K.gguf");
+        const QString file =
+            QStringLiteral(HEARTH_SHARED_DIR "/conformance/models/stories260K/stories260K.gguf");
         QVERIFY(QMetaObject::invokeMethod(item(QStringLiteral("page_models")), "chatRequested",
                                           Q_ARG(QString, QStringLiteral("stories260K.gguf")),
                                           Q_ARG(QString, file)));
