@@ -15,28 +15,6 @@ std::string at(size_t offset) {
     return "at byte " + std::to_string(offset) + ": ";
 }
 
-size_t scalarSize(GgufValueType t) {
-    switch (t) {
-    case GgufValueType::UInt8:
-    case GgufValueType::Int8:
-    case GgufValueType::Bool:
-        return 1;
-    case GgufValueType::UInt16:
-    case GgufValueType::Int16:
-        return 2;
-    case GgufValueType::UInt32:
-    case GgufValueType::Int32:
-    case GgufValueType::Float32:
-        return 4;
-    case GgufValueType::UInt64:
-    case GgufValueType::Int64:
-    case GgufValueType::Float64:
-        return 8;
-    default:
-        return 0;
-    }
-}
-
 template <class T> T loadLE(const uint8_t* p) {
     T v;
     std::memcpy(&v, p, sizeof v); // x86-64 and every target we build for is little-endian
@@ -141,7 +119,7 @@ Status readValue(Cursor& c, GgufValue& v, int depth) {
         return {};
     }
     if (v.type != GgufValueType::Array) {
-        size_t n = scalarSize(v.type);
+        size_t n = ggufScalarSize(v.type);
         if (c.remaining() < n) return makeError(at(c.pos()) + "file truncated inside a value");
         setScalar(v, c.here());
         c.skip(n);
@@ -185,7 +163,7 @@ Status readValue(Cursor& c, GgufValue& v, int depth) {
         }
         return {};
     }
-    const size_t es = scalarSize(v.elemType);
+    const size_t es = ggufScalarSize(v.elemType);
     if (v.count > c.remaining() / es)
         return makeError(at(start) + "array of " + std::to_string(v.count) + " " +
                          std::string(ggufValueTypeName(v.elemType)) +
@@ -229,6 +207,28 @@ std::string_view ggufValueTypeName(GgufValueType t) {
     return "?";
 }
 
+size_t ggufScalarSize(GgufValueType t) {
+    switch (t) {
+    case GgufValueType::UInt8:
+    case GgufValueType::Int8:
+    case GgufValueType::Bool:
+        return 1;
+    case GgufValueType::UInt16:
+    case GgufValueType::Int16:
+        return 2;
+    case GgufValueType::UInt32:
+    case GgufValueType::Int32:
+    case GgufValueType::Float32:
+        return 4;
+    case GgufValueType::UInt64:
+    case GgufValueType::Int64:
+    case GgufValueType::Float64:
+        return 8;
+    default:
+        return 0;
+    }
+}
+
 bool GgufValue::isInteger() const {
     switch (type) {
     case GgufValueType::UInt8:
@@ -248,16 +248,16 @@ bool GgufValue::isInteger() const {
 int64_t GgufValue::intAt(uint64_t i) const {
     GgufValue e;
     e.type = elemType;
-    if (!raw || scalarSize(elemType) == 0) return 0;
-    setScalar(e, raw + i * scalarSize(elemType));
+    if (!raw || ggufScalarSize(elemType) == 0) return 0;
+    setScalar(e, raw + i * ggufScalarSize(elemType));
     return e.isInteger() || e.type == GgufValueType::Bool ? e.i : static_cast<int64_t>(e.f);
 }
 
 double GgufValue::floatAt(uint64_t i) const {
     GgufValue e;
     e.type = elemType;
-    if (!raw || scalarSize(elemType) == 0) return 0;
-    setScalar(e, raw + i * scalarSize(elemType));
+    if (!raw || ggufScalarSize(elemType) == 0) return 0;
+    setScalar(e, raw + i * ggufScalarSize(elemType));
     return e.f;
 }
 

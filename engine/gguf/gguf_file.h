@@ -32,6 +32,8 @@ enum class GgufValueType : uint32_t {
     Float64 = 12,
 };
 std::string_view ggufValueTypeName(GgufValueType t);
+// Bytes of one scalar of this type in a file; 0 for String and Array.
+size_t ggufScalarSize(GgufValueType t);
 
 struct GgufValue {
     GgufValueType type = GgufValueType::UInt8;

@@ -31,28 +31,6 @@ template <class T> std::vector<uint8_t> scalar(GgufValueType type, T v) {
     return out;
 }
 
-size_t scalarBytes(GgufValueType t) {
-    switch (t) {
-    case GgufValueType::UInt8:
-    case GgufValueType::Int8:
-    case GgufValueType::Bool:
-        return 1;
-    case GgufValueType::UInt16:
-    case GgufValueType::Int16:
-        return 2;
-    case GgufValueType::UInt32:
-    case GgufValueType::Int32:
-    case GgufValueType::Float32:
-        return 4;
-    case GgufValueType::UInt64:
-    case GgufValueType::Int64:
-    case GgufValueType::Float64:
-        return 8;
-    default:
-        return 0;
-    }
-}
-
 // The payload of a value as GgufFile parsed it (no type tag), rebuilt byte for byte.
 void encodePayload(std::vector<uint8_t>& out, const GgufValue& v) {
     switch (v.type) {
@@ -102,7 +80,7 @@ void encodePayload(std::vector<uint8_t>& out, const GgufValue& v) {
     } else if (v.elemType == GgufValueType::Array) {
         for (const GgufValue& e : v.arrays) encodePayload(out, e);
     } else if (v.count > 0 && v.raw) {
-        const size_t n = v.count * scalarBytes(v.elemType);
+        const size_t n = v.count * ggufScalarSize(v.elemType);
         out.insert(out.end(), v.raw, v.raw + n);
     }
 }
