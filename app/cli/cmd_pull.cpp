@@ -58,6 +58,14 @@ int runPull(const QStringList& args) {
                  QStringLiteral("url")});
     p.addOption({QStringLiteral("parallel"),
                  QStringLiteral("Blobs downloaded at once (default 3)."), QStringLiteral("n")});
+    p.addOption({QStringLiteral("connections"),
+                 QStringLiteral("Connections per large blob, each fetching Range chunks (default "
+                                "4; 1 = one stream)."),
+                 QStringLiteral("n")});
+    p.addOption({QStringLiteral("chunk-size"),
+                 QStringLiteral("Chunk size in MiB for large blobs (default 16); blobs over 4 "
+                                "chunks are split."),
+                 QStringLiteral("mib")});
     p.addOption({QStringLiteral("limit-rate"),
                  QStringLiteral("Bandwidth limit in bytes per second (default none)."),
                  QStringLiteral("bytes")});
@@ -83,6 +91,12 @@ int runPull(const QStringList& args) {
         settings.hfEndpoint = QUrl(p.value(QStringLiteral("hf-endpoint")));
     if (p.isSet(QStringLiteral("parallel")))
         settings.parallelBlobs = p.value(QStringLiteral("parallel")).toInt();
+    if (p.isSet(QStringLiteral("connections")))
+        settings.chunkConnections = p.value(QStringLiteral("connections")).toInt();
+    if (p.isSet(QStringLiteral("chunk-size"))) {
+        settings.chunkSize = qint64(p.value(QStringLiteral("chunk-size")).toDouble() * 1048576);
+        settings.chunkThreshold = 4 * settings.chunkSize;
+    }
     if (p.isSet(QStringLiteral("limit-rate")))
         settings.bandwidthLimit = p.value(QStringLiteral("limit-rate")).toLongLong();
     if (p.isSet(QStringLiteral("stall-timeout")))

@@ -1,16 +1,18 @@
-// BlobDownload: one blob streamed into a resumable partial file, hashed on the way in.
+// BlobDownload: one blob into a resumable partial file, in chunks or one stream, hashed on the way
+// in.
 #include "app/core/download_blob.h"
 
-#include "app/core/download_http.h"
-
 #include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QRegularExpression>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <unistd.h>
 
 namespace hearth {
 
@@ -25,12 +27,15 @@ QString sidecarPath(const QString& root, const QString& digest) {
            QStringLiteral(".json");
 }
 
-bool sidecarMatches(const QString& root, const BlobSource& source) {
+// The sidecar's contents when it describes this blob, else an empty object.
+QJsonObject readSidecar(const QString& root, const BlobSource& source) {
     QFile f(sidecarPath(root, source.digest));
-    if (!f.open(QIODevice::ReadOnly)) return false;
+    if (!f.open(QIODevice::ReadOnly)) return {};
     const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
-    return o.value(QStringLiteral("digest")).toString() == source.digest &&
-           o.value(QStringLiteral("size")).toInteger() == source.size;
+    if (o.value(QStringLiteral("digest")).toString() != source.digest ||
+        o.value(QStringLiteral("size")).toInteger() != source.size)
+        return {};
+    return o;
 }
 
 } // namespace
@@ -58,15 +63,16 @@ BlobDownload::BlobDownload(QNetworkAccessManager* nam, const DownloadSettings& s
                            QObject* parent)
     : QObject(parent), nam_(nam), settings_(settings), root_(std::move(storeRoot)),
       source_(std::move(source)), limiter_(limiter) {
-    stallTimer_.setInterval(std::max(50, std::min(1000, settings_.stallTimeoutMs / 2)));
-    connect(&stallTimer_, &QTimer::timeout, this, &BlobDownload::onStallCheck);
-    retryTimer_.setSingleShot(true);
-    connect(&retryTimer_, &QTimer::timeout, this, [this] { request(source_.url, 0); });
-    if (limiter_) connect(limiter_, &BandwidthLimiter::refilled, this, &BlobDownload::drain);
+    if (limiter_)
+        connect(limiter_, &BandwidthLimiter::refilled, this, [this] {
+            for (ChunkFetch* f : fetches_) f->drain();
+        });
 }
 
 BlobDownload::~BlobDownload() {
-    dropReply();
+    // Before the members they point at (settings, source) go.
+    qDeleteAll(fetches_);
+    fetches_.clear();
 }
 
 QString BlobDownload::partialDir(const QString& storeRoot) {
@@ -79,19 +85,42 @@ QString BlobDownload::partialPath(const QString& storeRoot, const QString& diges
 }
 
 qint64 BlobDownload::partialBytes(const QString& storeRoot, const BlobSource& source) {
-    if (!sidecarMatches(storeRoot, source)) return 0;
-    const qint64 n = QFileInfo(partialPath(storeRoot, source.digest)).size();
-    return n <= source.size ? n : 0;
+    const QJsonObject o = readSidecar(storeRoot, source);
+    if (o.isEmpty()) return 0;
+    const qint64 onDisk = QFileInfo(partialPath(storeRoot, source.digest)).size();
+    if (o.contains(QStringLiteral("chunks"))) {
+        qint64 n = 0;
+        for (const QJsonValue v : o.value(QStringLiteral("chunks")).toArray()) n += v.toInteger();
+        return n <= source.size && onDisk > 0 ? n : 0;
+    }
+    return onDisk <= source.size ? onDisk : 0;
+}
+
+qint64 BlobDownload::received() const {
+    qint64 n = 0;
+    for (const Chunk& c : chunks_) n += c.received;
+    return n;
+}
+
+int BlobDownload::retries() const {
+    int n = 0;
+    for (const ChunkFetch* f : fetches_) n += f->retries();
+    return n;
+}
+
+int BlobDownload::activeConnections() const {
+    int n = 0;
+    for (const ChunkFetch* f : fetches_) n += f->busy();
+    return n;
 }
 
 void BlobDownload::start() {
     if (state_ == State::Running || state_ == State::Done) return;
     state_ = State::Running;
     error_.clear();
+    noSpace_ = false;
     if (!file_.isOpen() && !openPartial()) return;
-    if (received_ == source_.size) return complete();
-    attempts_ = 0;
-    request(source_.url, 0);
+    schedule();
 }
 
 bool BlobDownload::openPartial() {
@@ -99,24 +128,53 @@ bool BlobDownload::openPartial() {
         fail(QStringLiteral("cannot create %1").arg(partialDir(root_)));
         return false;
     }
-    const bool resumable = sidecarMatches(root_, source_);
+    const QJsonObject sidecar = readSidecar(root_, source_);
     file_.setFileName(partialPath(root_, source_.digest));
-    if (!file_.open(QIODevice::ReadWrite)) {
+    if (!file_.open(QIODevice::ReadWrite | QIODevice::Unbuffered)) {
         fail(QStringLiteral("cannot write %1: %2").arg(file_.fileName(), file_.errorString()));
         return false;
     }
-    if (!resumable || file_.size() > source_.size) file_.resize(0);
-    // Resuming in a new process: the hash state is gone, so hash the bytes already on disk once.
-    hash_.reset();
-    received_ = 0;
-    while (!file_.atEnd()) {
-        const QByteArray chunk = file_.read(4 << 20);
-        if (chunk.isEmpty()) break;
-        hash_.addData(chunk);
-        received_ += chunk.size();
+    const qint64 onDisk = file_.size();
+    chunks_.clear();
+    const qint64 savedChunk = sidecar.value(QStringLiteral("chunkSize")).toInteger();
+    const QJsonArray saved = sidecar.value(QStringLiteral("chunks")).toArray();
+    if (savedChunk > 0 && saved.size() == (source_.size + savedChunk - 1) / savedChunk) {
+        // Chunked progress from an earlier run; never trust more than the file holds.
+        chunkSize_ = savedChunk;
+        for (qsizetype i = 0; i < saved.size(); ++i) {
+            Chunk c;
+            c.begin = qint64(i) * savedChunk;
+            c.end = std::min(c.begin + savedChunk, source_.size);
+            c.received = std::clamp(saved[i].toInteger(), qint64(0), c.end - c.begin);
+            c.received = std::min(c.received, std::max(qint64(0), onDisk - c.begin));
+            chunks_.push_back(c);
+        }
+    } else {
+        const bool resumable = !sidecar.isEmpty() && onDisk <= source_.size;
+        if (!resumable) file_.resize(0);
+        layOut(resumable ? onDisk : 0);
     }
+    if (chunked() && file_.size() < source_.size) file_.resize(source_.size); // sparse
+    // Resuming in a new process: the hash state is gone, so the prefix on disk is hashed once.
+    hash_.reset();
+    hashed_ = 0;
+    rangeConfirmed_ = false;
+    if (!hashPrefix()) return false;
     writeSidecar();
     return true;
+}
+
+void BlobDownload::layOut(qint64 singleStreamBytes) {
+    const bool split = source_.size > settings_.chunkThreshold && settings_.chunkConnections > 1 &&
+                       settings_.chunkSize > 0;
+    chunkSize_ = split ? settings_.chunkSize : std::max<qint64>(1, source_.size);
+    for (qint64 begin = 0; begin < source_.size || chunks_.isEmpty(); begin += chunkSize_) {
+        Chunk c;
+        c.begin = begin;
+        c.end = std::min(begin + chunkSize_, source_.size);
+        c.received = std::clamp(singleStreamBytes - begin, qint64(0), c.end - c.begin);
+        chunks_.push_back(c);
+    }
 }
 
 void BlobDownload::writeSidecar() {
@@ -124,163 +182,168 @@ void BlobDownload::writeSidecar() {
     o[QStringLiteral("digest")] = source_.digest;
     o[QStringLiteral("size")] = source_.size;
     o[QStringLiteral("url")] = source_.url.toString();
-    QFile f(sidecarPath(root_, source_.digest));
-    if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        f.write(QJsonDocument(o).toJson(QJsonDocument::Compact));
+    if (chunked()) {
+        o[QStringLiteral("chunkSize")] = chunkSize_;
+        QJsonArray received;
+        for (const Chunk& c : chunks_) received.append(c.received);
+        o[QStringLiteral("chunks")] = received;
+    }
+    // Replaced whole (rename), so a kill mid-write never leaves a sidecar that fails to parse.
+    const QString path = sidecarPath(root_, source_.digest);
+    QFile f(path + QStringLiteral(".tmp"));
+    if (f.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+        f.write(QJsonDocument(o).toJson(QJsonDocument::Compact)) > 0) {
+        f.close();
+        std::rename(QFile::encodeName(f.fileName()).constData(),
+                    QFile::encodeName(path).constData());
+    }
+    sidecarClock_.restart();
 }
 
-void BlobDownload::request(const QUrl& url, int hop) {
+ChunkFetch* BlobDownload::newFetch() {
+    ChunkFetch::Hooks hooks;
+    hooks.url = [this] { return resolvedUrl_.isValid() ? resolvedUrl_ : source_.url; };
+    hooks.resolved = [this](const QUrl& url) { resolvedUrl_ = url; };
+    hooks.expired = [this] { resolvedUrl_.clear(); };
+    hooks.wholeBody = [this](ChunkFetch* f) { onWholeBody(f); };
+    hooks.accepted = [this](ChunkFetch*) {
+        if (chunked() && !rangeConfirmed_) {
+            rangeConfirmed_ = true; // the probe got a 206: the other connections may start
+            scheduleSoon();
+        }
+    };
+    hooks.write = [this](qint64 offset, const QByteArray& data) { return write(offset, data); };
+    auto* f = new ChunkFetch(nam_, settings_, source_, limiter_, std::move(hooks), this);
+    connect(f, &ChunkFetch::finished, this,
+            [this, f](bool ok, const QString& error) { onFetchFinished(f, ok, error); });
+    fetches_.push_back(f);
+    return f;
+}
+
+void BlobDownload::scheduleSoon() {
+    if (scheduled_) return;
+    scheduled_ = true;
+    // Queued: a fetch that just finished must be out of its own call stack before it restarts.
+    QTimer::singleShot(0, this, [this] {
+        scheduled_ = false;
+        schedule();
+    });
+}
+
+void BlobDownload::schedule() {
     if (state_ != State::Running) return;
-    if (const QString e = urlPolicyError(url); !e.isEmpty()) return fail(e);
-    QNetworkRequest req(url);
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                     QNetworkRequest::ManualRedirectPolicy);
-    req.setHeader(QNetworkRequest::UserAgentHeader, settings_.userAgent);
-    req.setRawHeader("Accept-Encoding", "identity");
-    if (received_ > 0) req.setRawHeader("Range", "bytes=" + QByteArray::number(received_) + "-");
-    addHfAuth(req, settings_); // only on the HF host; a CDN never sees the token
-    if (!source_.authorization.isEmpty() && url.host() == source_.url.host())
-        req.setRawHeader("Authorization", source_.authorization);
-    hop_ = hop;
-    accepted_ = false;
-    attemptBytes_ = 0;
-    reply_ = nam_->get(req);
-    if (limiter_ && limiter_->limit() > 0)
-        reply_->setReadBufferSize(std::max<qint64>(16 << 10, limiter_->limit() / 5));
-    connect(reply_, &QNetworkReply::metaDataChanged, this, &BlobDownload::onMetaData);
-    connect(reply_, &QNetworkReply::readyRead, this, &BlobDownload::onReadyRead);
-    connect(reply_, &QNetworkReply::finished, this, &BlobDownload::onFinished);
-    lastByte_.restart();
-    stallTimer_.start();
-}
-
-void BlobDownload::onMetaData() {
-    if (!reply_ || accepted_) return;
-    const int status = reply_->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const qint64 length = reply_->header(QNetworkRequest::ContentLengthHeader).toLongLong();
-    if (status == 200) {
-        // A server that ignores Range sends the whole file: start over rather than misplace bytes.
-        if (received_ > 0) restartFromZero();
-        if (reply_->hasRawHeader("Content-Length") && length != source_.size)
-            return fail(QStringLiteral("size mismatch: the server has %1 bytes, expected %2")
-                            .arg(length)
-                            .arg(source_.size));
-        accepted_ = true;
-    } else if (status == 206) {
-        static const QRegularExpression re(QStringLiteral("^bytes (\\d+)-(\\d+)/(\\d+|\\*)$"));
-        const auto m = re.match(QString::fromLatin1(reply_->rawHeader("Content-Range")).trimmed());
-        if (!m.hasMatch() || m.captured(1).toLongLong() != received_)
-            return fail(QStringLiteral("the server answered a Range request for byte %1 with "
-                                       "Content-Range '%2'")
-                            .arg(received_)
-                            .arg(QString::fromLatin1(reply_->rawHeader("Content-Range"))));
-        if (m.captured(3) != QLatin1String("*") && m.captured(3).toLongLong() != source_.size)
-            return fail(QStringLiteral("size mismatch: the server has %1 bytes, expected %2")
-                            .arg(m.captured(3))
-                            .arg(source_.size));
-        accepted_ = true;
+    if (!hashPrefix()) return;
+    int frontier = 0;
+    while (frontier < chunks_.size() && chunks_[frontier].complete()) ++frontier;
+    if (frontier == chunks_.size()) return complete();
+    const int connections = std::max(1, settings_.chunkConnections);
+    const int allowed = chunked() && rangeConfirmed_ ? connections : 1; // a probe first
+    // Bounded look-ahead: what arrives ahead of the hashed prefix is read back while still hot.
+    const int lastChunk = std::min(int(chunks_.size()) - 1, frontier + 2 * connections);
+    int active = activeConnections();
+    for (int i = frontier; i <= lastChunk && active < allowed; ++i) {
+        if (chunks_[i].complete()) continue;
+        bool taken = false;
+        for (const ChunkFetch* f : fetches_) taken = taken || (f->busy() && f->index() == i);
+        if (taken) continue;
+        ChunkFetch* fetch = nullptr;
+        for (ChunkFetch* f : fetches_)
+            if (!f->busy()) fetch = f;
+        if (!fetch) fetch = newFetch();
+        const Chunk& c = chunks_[i];
+        fetch->start(i, c.begin + c.received, c.end, !chunked());
+        ++active;
     }
 }
 
-void BlobDownload::onReadyRead() {
-    if (accepted_) drain();
-}
-
-void BlobDownload::drain() {
-    if (!reply_ || !accepted_ || state_ != State::Running) return;
-    const bool finishing = reply_->isFinished();
-    while (reply_ && reply_->bytesAvailable() > 0) {
-        qint64 n = reply_->bytesAvailable();
-        if (limiter_ && !finishing) n = limiter_->take(n);
-        if (n <= 0) return; // the limiter's next tick calls drain() again
-        const QByteArray data = reply_->read(n);
-        if (received_ + data.size() > source_.size)
-            return fail(QStringLiteral("size mismatch: the server sent more than %1 bytes")
-                            .arg(source_.size));
-        if (settings_.beforeWrite && !settings_.beforeWrite(data.size()))
-            return fail(
-                QStringLiteral("cannot write %1: No space left on device").arg(file_.fileName()));
-        if (file_.write(data) != data.size())
-            return fail(
-                QStringLiteral("cannot write %1: %2").arg(file_.fileName(), file_.errorString()));
-        hash_.addData(data);
-        received_ += data.size();
-        attemptBytes_ += data.size();
-        lastByte_.restart();
+QString BlobDownload::write(qint64 offset, const QByteArray& data) {
+    const auto ioError = [this](int code) {
+        noSpace_ = code == ENOSPC || code == EDQUOT;
+        return QStringLiteral("cannot write %1: %2")
+            .arg(file_.fileName(), QString::fromLocal8Bit(std::strerror(code)));
+    };
+    if (settings_.beforeWrite && !settings_.beforeWrite(data.size())) return ioError(ENOSPC);
+    const int index = int(std::min<qint64>(offset / chunkSize_, chunks_.size() - 1));
+    Chunk& c = chunks_[index];
+    if (offset != c.begin + c.received || offset + data.size() > c.end)
+        return QStringLiteral("internal error: bytes at %1 do not continue chunk %2")
+            .arg(offset)
+            .arg(index);
+    qint64 done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::pwrite(file_.handle(), data.constData() + done,
+                                   size_t(data.size() - done), off_t(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return ioError(errno);
+        done += n;
     }
-    emit progressed();
-}
-
-void BlobDownload::onFinished() {
-    if (!reply_ || state_ != State::Running) return;
-    const int status = reply_->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status >= 300 && status < 400 && reply_->hasRawHeader("Location")) {
-        if (hop_ >= 10) return fail(QStringLiteral("too many redirects (more than 10)"));
-        const QUrl next = reply_->url().resolved(QUrl::fromEncoded(reply_->rawHeader("Location")));
-        const int hop = hop_ + 1;
-        dropReply();
-        return request(next, hop);
+    c.received += data.size();
+    if (offset == hashed_) {
+        hash_.addData(data); // the common case: bytes at the prefix never touch the disk again
+        hashed_ += data.size();
+        if (c.complete() && !hashPrefix()) return error_;
     }
-    if (accepted_) {
-        drain();
-        if (state_ != State::Running) return;
-        if (received_ == source_.size) return complete();
-        if (attemptBytes_ > 0) attempts_ = 0; // progress was made: a fresh retry budget
-        return retryLater(QStringLiteral("connection dropped at byte %1 of %2 (%3)")
-                              .arg(received_)
-                              .arg(source_.size)
-                              .arg(reply_->errorString()),
-                          true);
+    if (sidecarClock_.elapsed() > 1000) writeSidecar();
+    return {};
+}
+
+bool BlobDownload::hashPrefix() {
+    QByteArray buffer;
+    while (hashed_ < source_.size) {
+        const int index = int(std::min<qint64>(hashed_ / chunkSize_, chunks_.size() - 1));
+        const Chunk& c = chunks_[index];
+        const qint64 available = c.begin + c.received;
+        while (hashed_ < available) {
+            buffer.resize(qsizetype(std::min<qint64>(4 << 20, available - hashed_)));
+            const ssize_t n =
+                ::pread(file_.handle(), buffer.data(), size_t(buffer.size()), off_t(hashed_));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                fail(QStringLiteral("cannot read back %1: %2")
+                         .arg(file_.fileName(),
+                              QString::fromLocal8Bit(std::strerror(n < 0 ? errno : EIO))));
+                return false;
+            }
+            hash_.addData(QByteArrayView(buffer.constData(), n));
+            hashed_ += n;
+            reread_ += n;
+        }
+        if (!c.complete()) break;
     }
-    if (status == 0) return retryLater(reply_->errorString(), true);
-    HttpResponse r;
-    r.status = status;
-    r.headers = reply_->rawHeaderPairs();
-    const QString detail = QString::fromUtf8(reply_->rawHeader("X-Error-Message"));
-    const QString where = reply_->url().host();
-    if (status == 408 || status == 429 || status >= 500)
-        return retryLater(QStringLiteral("HTTP %1 from %2").arg(status).arg(where), true,
-                          retryAfterMs(r));
-    // A presigned CDN link may have expired: go back to the registry for a fresh one.
-    if ((status == 401 || status == 403) && hop_ > 0)
-        return retryLater(QStringLiteral("HTTP %1 from %2").arg(status).arg(where), true);
-    if (status == 404)
-        return fail(QStringLiteral("blob %1 not found on %2").arg(source_.digest, where));
-    fail(QStringLiteral("HTTP %1 from %2%3")
-             .arg(status)
-             .arg(where, detail.isEmpty() ? QString() : QStringLiteral(": ") + detail));
+    return true;
 }
 
-void BlobDownload::onStallCheck() {
-    if (!reply_ || lastByte_.elapsed() < settings_.stallTimeoutMs) return;
-    const bool gotBytes = attemptBytes_ > 0;
-    if (gotBytes) attempts_ = 0;
-    retryLater(QStringLiteral("no data for %1 ms").arg(settings_.stallTimeoutMs), !gotBytes, 0);
-}
-
-void BlobDownload::retryLater(const QString& why, bool counts, int delayMs) {
-    dropReply();
-    if (counts && ++attempts_ > settings_.maxRetries)
-        return fail(QStringLiteral("max retries exceeded: %1").arg(why));
-    ++retriesUsed_;
-    if (delayMs < 0) delayMs = settings_.backoffBaseMs << std::min(std::max(attempts_ - 1, 0), 5);
-    retryTimer_.start(delayMs);
-}
-
-void BlobDownload::restartFromZero() {
+void BlobDownload::onWholeBody(ChunkFetch* fetch) {
+    // The server ignores Range: one stream from byte 0, whatever the ranges had brought.
+    for (ChunkFetch* f : fetches_)
+        if (f != fetch) f->stop();
+    chunks_ = {Chunk{0, source_.size, 0}};
+    chunkSize_ = std::max<qint64>(1, source_.size);
     file_.resize(0);
-    file_.seek(0);
     hash_.reset();
-    received_ = 0;
+    hashed_ = 0;
+    fetch->rebase(0, source_.size);
+    writeSidecar();
+}
+
+void BlobDownload::onFetchFinished(ChunkFetch*, bool ok, const QString& error) {
+    if (state_ != State::Running) return;
+    if (!ok) return fail(error, noSpace_);
+    writeSidecar();
+    emit progressed();
+    scheduleSoon();
+}
+
+void BlobDownload::stopFetches() {
+    for (ChunkFetch* f : fetches_) f->stop();
 }
 
 void BlobDownload::complete() {
-    dropReply();
-    file_.flush();
+    stopFetches();
     file_.close();
     const QString got = QString::fromLatin1(hash_.result().toHex());
     const QString want = hexOf(source_.digest).toLower();
-    if (got != want) {
+    if (hashed_ != source_.size || got != want) {
         removePartial();
         return fail(QStringLiteral("digest mismatch, file must be downloaded again: want "
                                    "sha256:%1, got sha256:%2")
@@ -301,10 +364,14 @@ void BlobDownload::complete() {
     emit finished();
 }
 
-void BlobDownload::fail(const QString& message) {
-    dropReply();
-    retryTimer_.stop();
-    if (file_.isOpen()) file_.close(); // the partial stays for a later resume
+void BlobDownload::fail(const QString& message, bool removeData) {
+    stopFetches();
+    if (file_.isOpen()) {
+        if (!removeData) writeSidecar(); // the partial stays for a later resume
+        file_.close();
+    }
+    // A full disk gets its space back: keeping gigabytes of partial data would leave it full.
+    if (removeData) removePartial();
     state_ = State::Failed;
     error_ = message;
     emit finished();
@@ -312,20 +379,18 @@ void BlobDownload::fail(const QString& message) {
 
 void BlobDownload::pause() {
     if (state_ != State::Running) return;
-    dropReply();
-    retryTimer_.stop();
-    file_.flush();
+    stopFetches();
+    writeSidecar();
     state_ = State::Paused;
     emit progressed();
 }
 
 void BlobDownload::cancel() {
     if (state_ == State::Done || state_ == State::Cancelled) return;
-    dropReply();
-    retryTimer_.stop();
+    stopFetches();
     if (file_.isOpen()) file_.close();
     removePartial();
-    received_ = 0;
+    chunks_.clear();
     state_ = State::Cancelled;
     error_ = QStringLiteral("cancelled");
     emit finished();
@@ -334,17 +399,6 @@ void BlobDownload::cancel() {
 void BlobDownload::removePartial() {
     QFile::remove(partialPath(root_, source_.digest));
     QFile::remove(sidecarPath(root_, source_.digest));
-}
-
-void BlobDownload::dropReply() {
-    stallTimer_.stop();
-    QNetworkReply* r = reply_;
-    if (!r) return;
-    reply_ = nullptr;
-    accepted_ = false;
-    r->disconnect(this);
-    r->abort();
-    r->deleteLater();
 }
 
 } // namespace hearth

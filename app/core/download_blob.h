@@ -1,11 +1,15 @@
 #pragma once
 // BlobDownload: one content-addressed blob into the store. Bytes go to
-// <root>/.hearth-partial/sha256-<hex>.partial (outside blobs/, which Ollama cleans at start-up),
-// hashed as they arrive; a sidecar JSON remembers digest, size and source so a later run resumes
-// from the partial file with a Range request. Only a complete file whose SHA-256 matches is
-// renamed into blobs/. Redirects are followed by hand (credentials never cross hosts), a 200
-// answer to a Range restarts from zero, a wrong Content-Range is refused, stalls and dropped
-// connections are retried from the current offset with backoff.
+// <root>/.hearth-partial/sha256-<hex>.partial (outside blobs/, which Ollama cleans at start-up).
+// A blob above settings.chunkThreshold is split into chunkSize pieces fetched by up to
+// chunkConnections ChunkFetches at once, in order; otherwise one stream. A sidecar JSON
+// remembers digest, size, source and each chunk's progress, so a later run resumes every chunk
+// with a Range request. SHA-256 runs over the contiguous prefix as bytes arrive: bytes at the
+// prefix are hashed from memory; a chunk that got ahead waits on disk and is read back once the
+// prefix reaches it (at most 2 x connections chunks ahead, so it is still in the page cache).
+// Only a complete file whose SHA-256 matches is renamed into blobs/. A server that ignores Range
+// (200) gets one stream from byte 0; a wrong Content-Range is refused.
+#include "app/core/download_chunk.h"
 #include "app/core/download_settings.h"
 
 #include <QCryptographicHash>
@@ -16,6 +20,7 @@
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
+#include <QVector>
 
 class QNetworkAccessManager;
 
@@ -26,7 +31,7 @@ class BandwidthLimiter;
 struct BlobSource {
     QString digest; // "sha256:<hex>"
     qint64 size = 0;
-    QUrl url; // the registry/resolve URL; redirects are looked up again on every attempt
+    QUrl url; // the registry/resolve URL; its redirect target is reused until refused
     QByteArray authorization; // registry token, sent to url's host only
 };
 
@@ -49,29 +54,40 @@ public:
     void cancel(); // removes the partial file
 
     State state() const { return state_; }
-    qint64 received() const { return received_; }
+    qint64 received() const;
     qint64 size() const { return source_.size; }
     const QString& digest() const { return source_.digest; }
     const QString& error() const { return error_; }
-    int retries() const { return retriesUsed_; }
+    int retries() const;
+    // Split into Range chunks over several connections (false: one stream).
+    bool chunked() const { return chunks_.size() > 1; }
+    int activeConnections() const;
+    // Bytes hashed from the partial file rather than as they arrived: the chunks that finished
+    // ahead of the hashed prefix, and the prefix re-hashed once when resuming in a new process.
+    qint64 rereadBytes() const { return reread_; }
 
 signals:
     void progressed();
     void finished(); // Done, Failed or Cancelled
 
 private:
-    void request(const QUrl& url, int hop);
-    void onMetaData();
-    void onReadyRead();
-    void onFinished();
-    void onStallCheck();
-    void drain();
+    struct Chunk {
+        qint64 begin = 0, end = 0, received = 0; // received: contiguous bytes from begin
+        bool complete() const { return begin + received == end; }
+    };
+
     bool openPartial();
-    void restartFromZero();
+    void layOut(qint64 singleStreamBytes);
+    void schedule();
+    void scheduleSoon();
+    ChunkFetch* newFetch();
+    QString write(qint64 offset, const QByteArray& data);
+    bool hashPrefix(); // hashes what is contiguous on disk past the hashed prefix
+    void onWholeBody(ChunkFetch* fetch);
+    void onFetchFinished(ChunkFetch* fetch, bool ok, const QString& error);
+    void stopFetches();
     void complete();
-    void fail(const QString& message);
-    void retryLater(const QString& why, bool counts, int delayMs = -1);
-    void dropReply();
+    void fail(const QString& message, bool removeData = false);
     void writeSidecar();
     void removePartial();
 
@@ -85,16 +101,16 @@ private:
 
     QFile file_;
     QCryptographicHash hash_{QCryptographicHash::Sha256};
-    qint64 received_ = 0;
-    QPointer<QNetworkReply> reply_; // QPointer: the network manager may go first
-    bool accepted_ = false;         // the current reply's body is ours to write
-    qint64 attemptBytes_ = 0;       // bytes this attempt brought
-    int attempts_ = 0;              // counted failures since bytes last arrived
-    int retriesUsed_ = 0;
-    int hop_ = 0;
-    QElapsedTimer lastByte_;
-    QTimer stallTimer_;
-    QTimer retryTimer_;
+    qint64 hashed_ = 0; // the hash covers [0, hashed_)
+    qint64 reread_ = 0;
+    QVector<Chunk> chunks_;
+    qint64 chunkSize_ = 0;
+    bool rangeConfirmed_ = false; // a 206 arrived: more than one connection may start
+    QUrl resolvedUrl_;            // the CDN URL the source redirected to, while it works
+    QVector<ChunkFetch*> fetches_;
+    bool scheduled_ = false;
+    bool noSpace_ = false; // the last write failed for lack of space
+    QElapsedTimer sidecarClock_;
 };
 
 // A shared token bucket: all downloads together stay under settings.bandwidthLimit.

@@ -14,6 +14,11 @@ struct DownloadSettings {
     QString hfToken; // sent only to the HF endpoint host; never logged
     QString userAgent{QStringLiteral("hearth/0.1")};
     int parallelBlobs = 3;
+    // A blob larger than chunkThreshold is fetched as chunkSize Range pieces over up to
+    // chunkConnections connections at once (1 = always one stream).
+    qint64 chunkThreshold = qint64(64) << 20;
+    qint64 chunkSize = qint64(16) << 20;
+    int chunkConnections = 4;
     int maxRetries = 6;       // per blob; reset whenever an attempt brought bytes
     int backoffBaseMs = 1000; // 1, 2, 4 ... s like Ollama
     int stallTimeoutMs = 30000;

@@ -77,29 +77,45 @@ void MockHttpServer::respond(QTcpSocket* socket, const MockRequest& request) {
     head += "Content-Length: " + QByteArray::number(length) + "\r\nConnection: close\r\n\r\n";
     socket->write(head);
     if (request.method == "HEAD" || resp.silent) return; // silent: the client must time out
-    QByteArray body = resp.body;
-    if (resp.dropAfter >= 0 && resp.dropAfter < body.size()) body.truncate(resp.dropAfter);
-    if (resp.bytesPerSecond <= 0) {
-        socket->write(body);
-        bodyBytesSent += body.size();
-        socket->disconnectFromHost();
-        return;
-    }
-    // Trickle: a slice every 50 ms until the body is out or the client goes away.
+    const QByteArray body = resp.body;
+    qint64 bodyEnd = body.size(); // a drop sends only the first dropAfter bytes
+    if (resp.dropAfter >= 0) bodyEnd = std::min(bodyEnd, resp.dropAfter);
+    // The body in slices as the socket drains (or on a timer when trickling), until it is out or
+    // the client goes away.
     QPointer<QTcpSocket> s(socket);
     auto offset = std::make_shared<qint64>(0);
-    auto* timer = new QTimer(socket);
-    const qint64 slice = std::max<qint64>(1, resp.bytesPerSecond / 20);
-    connect(timer, &QTimer::timeout, socket, [this, s, timer, offset, body, slice] {
-        if (!s || s->state() != QAbstractSocket::ConnectedState) return timer->stop();
-        const QByteArray part = body.mid(*offset, slice);
-        s->write(part);
-        bodyBytesSent += part.size();
-        *offset += part.size();
-        if (*offset >= body.size()) {
-            timer->stop();
-            s->disconnectFromHost();
+    auto finished = std::make_shared<bool>(false);
+    ++streaming;
+    maxStreaming = std::max(maxStreaming, streaming);
+    auto end = [this, s, finished] {
+        if (*finished) return;
+        *finished = true;
+        --streaming;
+        if (s) s->disconnectFromHost();
+    };
+    connect(socket, &QTcpSocket::disconnected, this, end);
+    const qint64 slice =
+        resp.bytesPerSecond > 0 ? std::max<qint64>(1, resp.bytesPerSecond / 20) : (1 << 20);
+    auto pump = [this, s, offset, body, bodyEnd, keep = resp.keepAlive, slice, end,
+                 trickle = resp.bytesPerSecond > 0] {
+        Q_UNUSED(keep); // holds the bytes body views
+        if (!s || s->state() != QAbstractSocket::ConnectedState) return end();
+        // Unthrottled: keep a few slices queued in the socket, no more.
+        while (*offset < bodyEnd && (trickle ? true : s->bytesToWrite() < 4 * slice)) {
+            const qint64 n = std::min<qint64>(slice, bodyEnd - *offset);
+            s->write(body.constData() + *offset, n);
+            bodyBytesSent += n;
+            *offset += n;
+            if (trickle) break;
         }
-    });
-    timer->start(50);
+        if (*offset >= bodyEnd && s->bytesToWrite() == 0) end();
+    };
+    if (resp.bytesPerSecond > 0) {
+        auto* timer = new QTimer(socket);
+        connect(timer, &QTimer::timeout, socket, pump);
+        timer->start(50);
+    } else {
+        connect(socket, &QTcpSocket::bytesWritten, socket, pump);
+        pump();
+    }
 }

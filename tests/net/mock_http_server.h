@@ -2,6 +2,8 @@
 // A tiny HTTP/1.1 server on QTcpServer for loopback tests: one request per connection
 // (Connection: close), a handler that fills a MockResponse, and the faults downloads must
 // survive: a body cut short (connection dropped), trickled bytes, or headers then silence.
+// Bodies go out as the socket drains (a 1 GB body is never copied into the socket's buffer),
+// and the server counts how many responses were streaming at once.
 #include <QByteArray>
 #include <QHash>
 #include <QList>
@@ -22,7 +24,8 @@ struct MockRequest {
 struct MockResponse {
     int status = 200;
     QList<QPair<QByteArray, QByteArray>> headers;
-    QByteArray body;
+    QByteArray body; // may be a QByteArray::fromRawData view into keepAlive
+    QByteArray keepAlive;
     qint64 contentLength = -1; // default: body size
     qint64 dropAfter = -1;     // send only this many body bytes, then close
     qint64 bytesPerSecond = 0; // trickle the body
@@ -46,6 +49,8 @@ public:
 
     QVector<MockRequest> log;
     qint64 bodyBytesSent = 0;
+    int streaming = 0;    // responses whose body is being sent now
+    int maxStreaming = 0; // the most at once since the last reset
 
 protected:
     void incomingConnection(qintptr fd) override;

@@ -51,6 +51,17 @@ QString MockHub::addBlob(const QByteArray& bytes) {
     return QStringLiteral("sha256:") + hex;
 }
 
+QString MockHub::addFileBlob(const QString& path) {
+    auto file = std::make_shared<QFile>(path);
+    if (!file->open(QIODevice::ReadOnly)) return {};
+    uchar* data = file->map(0, file->size());
+    if (!data) return {};
+    const QByteArray bytes =
+        QByteArray::fromRawData(reinterpret_cast<const char*>(data), qsizetype(file->size()));
+    mapped_.push_back(file);
+    return addBlob(bytes);
+}
+
 QByteArray MockHub::addModel(const QString& ns, const QString& model, const QString& tag,
                              const QVector<QPair<QString, QByteArray>>& layers) {
     QJsonArray layerArray, diffIds;
@@ -288,7 +299,6 @@ void MockHub::serveBlob(const MockRequest& r, MockResponse& out, const QString& 
     QByteArray data = blobs_.value(hex);
     if (hex == corruptHex && !data.isEmpty())
         data[data.size() / 2] = char(data[data.size() / 2] ^ 0x5a);
-    out.header("Accept-Ranges", "bytes");
     out.header("ETag", "\"" + hex.toLatin1() + "\"");
     out.header("Content-Type", "application/octet-stream");
     out.bytesPerSecond = cdnBytesPerSecond;
@@ -296,21 +306,35 @@ void MockHub::serveBlob(const MockRequest& r, MockResponse& out, const QString& 
         stallOnce = false;
         out.silent = true;
     }
-    static const QRegularExpression range(QStringLiteral("^bytes=(\\d+)-(\\d*)$"));
+    // RFC 9110 single ranges: "a-b" (b clamped to the end), "a-" and the suffix form "-n".
+    static const QRegularExpression range(QStringLiteral("^bytes=(\\d*)-(\\d*)$"));
     const auto m = range.match(QString::fromLatin1(r.header("range")));
-    if (m.hasMatch() && !ignoreRangeOnce) {
-        const qint64 start = m.captured(1).toLongLong();
-        const qint64 end = m.captured(2).isEmpty() ? data.size() - 1 : m.captured(2).toLongLong();
-        if (start >= data.size() || end < start) {
+    const qint64 size = data.size();
+    if (rangeSupported) out.header("Accept-Ranges", "bytes");
+    if (m.hasMatch() && rangeSupported && !ignoreRangeOnce &&
+        !(m.captured(1).isEmpty() && m.captured(2).isEmpty())) {
+        qint64 start = 0, end = size - 1;
+        if (m.captured(1).isEmpty()) {
+            start = std::max<qint64>(0, size - m.captured(2).toLongLong());
+        } else {
+            start = m.captured(1).toLongLong();
+            if (!m.captured(2).isEmpty()) end = std::min(end, m.captured(2).toLongLong());
+        }
+        if (start >= size || end < start) {
             out.status = 416;
-            out.header("Content-Range", "bytes */" + QByteArray::number(data.size()));
+            out.header("Content-Range", "bytes */" + QByteArray::number(size));
             return;
         }
         out.status = 206;
         out.header("Content-Range", "bytes " + QByteArray::number(start) + "-" +
-                                        QByteArray::number(end) + "/" +
-                                        QByteArray::number(data.size()));
-        out.body = data.mid(start, end - start + 1);
+                                        QByteArray::number(end) + "/" + QByteArray::number(size));
+        // A view, not a copy: mapped 1 GB blobs stay mapped.
+        out.body = QByteArray::fromRawData(data.constData() + start, qsizetype(end - start + 1));
+        out.keepAlive = data;
+        if (start == dropRangeStart && dropRangeAfter >= 0) {
+            out.dropAfter = dropRangeAfter;
+            dropRangeStart = dropRangeAfter = -1;
+        }
     } else {
         if (m.hasMatch()) ignoreRangeOnce = false;
         out.status = 200;

@@ -6,10 +6,13 @@
 #include "net/mock_http_server.h"
 
 #include <QByteArray>
+#include <QFile>
 #include <QMap>
 #include <QSet>
 #include <QString>
 #include <QUrl>
+
+#include <memory>
 
 struct MockHfRepo {
     QString id;
@@ -29,6 +32,8 @@ public:
 
     // Fixtures.
     QString addBlob(const QByteArray& bytes); // returns "sha256:<hex>"
+    // A large blob served straight from a memory-mapped file (throughput runs); "" on failure.
+    QString addFileBlob(const QString& path);
     // A model "ns/model:tag" whose layers are (mediaType, bytes); the config is generated.
     QByteArray addModel(const QString& nameSpace, const QString& model, const QString& tag,
                         const QVector<QPair<QString, QByteArray>>& layers);
@@ -44,6 +49,9 @@ public:
     QString corruptHex;     // CDN: flip a byte in the middle of this blob
     qint64 cdnBytesPerSecond = 0;
     bool ignoreRangeOnce = false;    // CDN: next ranged request answered 200 with the full body
+    bool rangeSupported = true;      // CDN: false = Range ignored, no Accept-Ranges (sticky)
+    qint64 dropRangeStart = -1;      // CDN: the next request whose range starts here...
+    qint64 dropRangeAfter = -1;      // ...is cut after this many body bytes
     bool stallOnce = false;          // CDN: next blob request sends headers then nothing
     int fail5xx = 0;                 // API: this many 503s first
     bool serveBlobsDirectly = false; // registry answers 200 with the bytes instead of 307
@@ -61,8 +69,9 @@ private:
     void handleRegistry(const QStringList& parts, const MockRequest& r, MockResponse& out);
     void handleHf(const MockRequest& r, MockResponse& out);
 
-    QMap<QString, QByteArray> blobs_;     // hex -> bytes
-    QMap<QString, QByteArray> manifests_; // "ns/model:tag" -> bytes
-    QSet<QString> models_;                // "ns/model"
+    QMap<QString, QByteArray> blobs_;        // hex -> bytes
+    QVector<std::shared_ptr<QFile>> mapped_; // files whose mappings back blobs_ entries
+    QMap<QString, QByteArray> manifests_;    // "ns/model:tag" -> bytes
+    QSet<QString> models_;                   // "ns/model"
     QMap<QString, MockHfRepo> repos_;
 };

@@ -12,14 +12,21 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <memory>
+#include <unistd.h>
 
 using namespace hearth;
 
@@ -31,6 +38,7 @@ const QString kCli = QStringLiteral(HEARTH_BINARY_DIR "/app/hearth-cli");
 const QString kTemplate = QStringLiteral("application/vnd.ollama.image.template");
 const QString kParams = QStringLiteral("application/vnd.ollama.image.params");
 const QString kModel = QStringLiteral("application/vnd.ollama.image.model");
+constexpr qint64 kMiB = 1 << 20;
 
 QByteArray readAll(const QString& path) {
     QFile f(path);
@@ -81,6 +89,26 @@ class TestDownloads : public QObject {
         return s;
     }
 
+    // Large-blob mode at test scale: 1 MiB chunks over 4 connections for anything over 1 MiB.
+    DownloadSettings chunkedSettings() const {
+        DownloadSettings s = settings();
+        s.parallelBlobs = 1;
+        s.chunkThreshold = kMiB;
+        s.chunkSize = kMiB;
+        s.chunkConnections = 4;
+        return s;
+    }
+
+    // The CDN requests for one blob, in order.
+    QVector<MockRequest> blobRequests(const QByteArray& bytes) const {
+        const QByteArray hex = hexOf(bytes).toLatin1();
+        const QByteArray path = "/blobs/sha256/" + hex.left(2) + "/" + hex + "/data";
+        QVector<MockRequest> out;
+        for (const MockRequest& r : hub_.cdn.log)
+            if (r.path == path) out.push_back(r);
+        return out;
+    }
+
     PullResult pull(const QString& root, const QString& spec, const DownloadSettings& s) {
         DownloadManager manager(s, root);
         DownloadJob* job = manager.enqueue(spec);
@@ -100,6 +128,9 @@ class TestDownloads : public QObject {
         hub_.cdnForbiddenOnce = false;
         hub_.redirectLoop = false;
         hub_.rateLimitOnce = false;
+        hub_.rangeSupported = true;
+        hub_.dropRangeStart = hub_.dropRangeAfter = -1;
+        hub_.cdn.maxStreaming = 0;
         hub_.api.log.clear();
         hub_.cdn.log.clear();
         hub_.cdn.bodyBytesSent = 0;
@@ -320,6 +351,127 @@ private slots:
         QVERIFY(ModelStore(dir.path().toStdString()).verify("tiny:f32")->ok());
     }
 
+    void pullsLargeBlobInParallelChunks() {
+        QTemporaryDir dir;
+        hub_.cdnBytesPerSecond = 2000000; // per connection, so the chunks overlap in time
+        const PullResult r = pull(dir.path(), QStringLiteral("tiny:f32"), chunkedSettings());
+        QCOMPARE(r.error, QString());
+        QVERIFY(ModelStore(dir.path().toStdString()).verify("tiny:f32")->ok());
+        // A probe for the first chunk, then every chunk exactly once, by closed ranges.
+        const QVector<MockRequest> reqs = blobRequests(f32_);
+        const qint64 chunks = (f32_.size() + kMiB - 1) / kMiB;
+        QCOMPARE(reqs.first().header("range"), QByteArray("bytes=0-1048575"));
+        QSet<QByteArray> ranges;
+        for (const MockRequest& req : reqs) ranges.insert(req.header("range"));
+        QCOMPARE(qint64(ranges.size()), chunks);
+        for (qint64 i = 0; i < chunks; ++i) {
+            const qint64 last = std::min<qint64>((i + 1) * kMiB, f32_.size()) - 1;
+            QVERIFY(ranges.contains("bytes=" + QByteArray::number(i * kMiB) + "-" +
+                                    QByteArray::number(last)));
+        }
+        QVERIFY2(hub_.cdn.maxStreaming >= 3,
+                 qPrintable(QStringLiteral("at most %1 responses streamed at once")
+                                .arg(hub_.cdn.maxStreaming)));
+        // Only the first request went through the registry; the rest used the CDN URL.
+        int blobHits = 0;
+        for (const MockRequest& req : hub_.api.log)
+            blobHits += req.path.contains("/blobs/sha256:" + hexOf(f32_).toLatin1());
+        QCOMPARE(blobHits, 1);
+        QVERIFY(filesUnder(dir.path() + QStringLiteral("/.hearth-partial")).isEmpty());
+    }
+
+    void retriesADroppedChunkFromWhereItStopped() {
+        QTemporaryDir dir;
+        hub_.dropRangeStart = 2 * kMiB;
+        hub_.dropRangeAfter = 300000;
+        const PullResult r = pull(dir.path(), QStringLiteral("tiny:f32"), chunkedSettings());
+        QCOMPARE(r.error, QString());
+        QVERIFY(ModelStore(dir.path().toStdString()).verify("tiny:f32")->ok());
+        QByteArray ranges;
+        bool resumed = false;
+        for (const MockRequest& req : blobRequests(f32_)) {
+            ranges += "[" + req.header("range") + "]";
+            resumed =
+                resumed || req.header("range") == "bytes=" + QByteArray::number(2 * kMiB + 300000) +
+                                                      "-" + QByteArray::number(3 * kMiB - 1);
+        }
+        QVERIFY2(resumed, ranges.constData());
+        QCOMPARE(hub_.dropRangeStart, qint64(-1)); // the fault did fire
+    }
+
+    void singleStreamWhenTheServerIgnoresRange() {
+        QTemporaryDir dir;
+        hub_.rangeSupported = false;
+        const PullResult r = pull(dir.path(), QStringLiteral("tiny:f32"), chunkedSettings());
+        QCOMPARE(r.error, QString());
+        QVERIFY(ModelStore(dir.path().toStdString()).verify("tiny:f32")->ok());
+        // The probe's 200 carried the whole blob and was used: no second full download.
+        const QVector<MockRequest> reqs = blobRequests(f32_);
+        QCOMPARE(reqs.size(), 1);
+        QCOMPARE(reqs.first().header("range"), QByteArray("bytes=0-1048575"));
+        QCOMPARE(hub_.cdn.maxStreaming, 1);
+    }
+
+    void resumesChunksAfterRestart() {
+        QTemporaryDir dir;
+        const DownloadSettings s = chunkedSettings();
+        const BlobSource source{QStringLiteral("sha256:") + hexOf(f32_), f32_.size(), {}, {}};
+        const QString sidecarPath = BlobDownload::partialDir(dir.path()) +
+                                    QStringLiteral("/sha256-") + hexOf(f32_) +
+                                    QStringLiteral(".json");
+        QJsonArray saved;
+        qint64 savedBytes = 0;
+        int partway = 0;
+        const auto readSidecar = [&] {
+            QFile f(sidecarPath);
+            if (!f.open(QIODevice::ReadOnly)) return false;
+            const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+            if (o.value(QStringLiteral("chunkSize")).toInteger() != kMiB) return false;
+            saved = o.value(QStringLiteral("chunks")).toArray();
+            savedBytes = 0;
+            partway = 0;
+            for (qsizetype i = 0; i < saved.size(); ++i) {
+                const qint64 len = std::min<qint64>(kMiB, f32_.size() - i * kMiB);
+                savedBytes += saved[i].toInteger();
+                partway += saved[i].toInteger() > 0 && saved[i].toInteger() < len;
+            }
+            return true;
+        };
+        hub_.cdnBytesPerSecond = 1000000;
+        {
+            // The first "process" stops abruptly once the sidecar records more than a chunk,
+            // some of it in chunks that are part-way.
+            DownloadManager first(s, dir.path());
+            first.enqueue(QStringLiteral("tiny:f32"));
+            QTRY_VERIFY_WITH_TIMEOUT(readSidecar() && savedBytes > kMiB && partway >= 1, 30000);
+        }
+        QVERIFY(readSidecar());
+        QVERIFY(savedBytes > kMiB);
+        QCOMPARE(BlobDownload::partialBytes(dir.path(), source), savedBytes);
+        QVERIFY(!QFile::exists(dir.path() +
+                               QStringLiteral("/manifests/registry.ollama.ai/library/tiny/f32")));
+
+        hub_.cdnBytesPerSecond = 0;
+        hub_.cdn.log.clear();
+        const PullResult r = pull(dir.path(), QStringLiteral("tiny:f32"), s);
+        QCOMPARE(r.error, QString());
+        QVERIFY(ModelStore(dir.path().toStdString()).verify("tiny:f32")->ok());
+        // Each chunk continued from its saved byte; nothing saved was asked for again.
+        static const QRegularExpression re(QStringLiteral("^bytes=(\\d+)-(\\d+)$"));
+        qint64 asked = 0;
+        QByteArray ranges;
+        for (const MockRequest& req : blobRequests(f32_)) {
+            ranges += "[" + req.header("range") + "]";
+            const auto m = re.match(QString::fromLatin1(req.header("range")));
+            QVERIFY2(m.hasMatch(), ranges.constData());
+            const qint64 begin = m.captured(1).toLongLong();
+            const qint64 chunk = begin / kMiB;
+            QCOMPARE(begin, chunk * kMiB + saved[chunk].toInteger());
+            asked += m.captured(2).toLongLong() - begin + 1;
+        }
+        QVERIFY2(asked <= f32_.size() - savedBytes, ranges.constData());
+    }
+
     void resumesAfterRestart() {
         QTemporaryDir dir;
         DownloadSettings s = settings();
@@ -445,6 +597,79 @@ private slots:
         s.beforeWrite = {};
         r = pull(dir.path(), QStringLiteral("tiny"), s);
         QCOMPARE(r.error, QString());
+    }
+
+    void diskFullOnATinyFilesystem() {
+        // A real ENOSPC: the store lives on a 10 MiB tmpfs; the pull of tiny:f32 (7 MB) passes
+        // the free-space check, then another program fills the disk mid-download.
+        QTemporaryDir work;
+        const QString seed = work.path() + QStringLiteral("/seed");
+        QCOMPARE(pull(seed, QStringLiteral("tiny"), settings()).error, QString());
+        const QString mnt = work.path() + QStringLiteral("/mnt");
+        const QString out = work.path() + QStringLiteral("/out");
+        QVERIFY(QDir().mkpath(mnt) && QDir().mkpath(out));
+        hub_.cdnBytesPerSecond = 2000000;
+        const QString partial =
+            QStringLiteral("$1/store/.hearth-partial/sha256-") + hexOf(f32_) + ".partial";
+        const QString script =
+            QStringLiteral(
+                "mount -t tmpfs -o size=10m hearth-test \"$1\" || exit 97\n"
+                "cp -a \"$2\" \"$1/store\" || exit 98\n"
+                "\"$4\" pull tiny:f32 --models \"$1/store\" --registry \"$5\" --parallel 1 "
+                "--retry-delay 20 >\"$3/stdout\" 2>\"$3/stderr\" &\n"
+                "pid=$!\n"
+                "while [ ! -s \"%1\" ] && kill -0 $pid 2>/dev/null; do sleep 0.05; done\n"
+                "dd if=/dev/zero of=\"$1/filler\" bs=64k 2>/dev/null\n"
+                "wait $pid; echo $? >\"$3/exit\"\n"
+                "rm -f \"$1/filler\"\n"
+                "cp -a \"$1/store\" \"$3/after\"\n"
+                "[ \"$6\" = 1 ] && umount \"$1\"\n"
+                "exit 0\n")
+                .arg(partial);
+        const QStringList args = {
+            QStringLiteral("-c"),    script, QStringLiteral("sh"), mnt, seed, out, kCli,
+            hub_.apiUrl().toString()};
+        // Unprivileged user+mount namespace first, then a mount namespace, then a plain mount.
+        QVector<QStringList> ways = {{QStringLiteral("unshare"), QStringLiteral("-Urm")},
+                                     {QStringLiteral("unshare"), QStringLiteral("-m")}};
+        if (::geteuid() == 0) ways.push_back({});
+        QStringList tried;
+        bool ran = false;
+        for (const QStringList& way : ways) {
+            QProcess p;
+            QStringList argv = way;
+            argv << QStringLiteral("sh") << args << (way.isEmpty() ? "1" : "0");
+            p.start(argv.takeFirst(), argv);
+            QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 60000);
+            if (p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0) {
+                ran = true;
+                break;
+            }
+            tried << QStringLiteral("%1: exit %2 %3")
+                         .arg(way.isEmpty() ? QStringLiteral("mount") : way.join(QLatin1Char(' ')))
+                         .arg(p.exitCode())
+                         .arg(QString::fromLocal8Bit(p.readAllStandardError()).trimmed());
+        }
+        if (!ran)
+            QSKIP(qPrintable(QStringLiteral("cannot mount a tmpfs here (%1); the injected "
+                                            "write-failure test covers the logic")
+                                 .arg(tried.join(QStringLiteral("; ")))));
+        QCOMPARE(readAll(out + QStringLiteral("/exit")).trimmed(), QByteArray("1"));
+        const QByteArray err = readAll(out + QStringLiteral("/stderr"));
+        QVERIFY2(err.contains("No space left on device"), err.constData());
+        // No manifest, nothing of the failed pull in blobs/ or left in the partial directory,
+        // and the model that was there still verifies.
+        const QString after = out + QStringLiteral("/after");
+        QVERIFY(!QFile::exists(after +
+                               QStringLiteral("/manifests/registry.ollama.ai/library/tiny/f32")));
+        QCOMPARE(QDir(after + QStringLiteral("/blobs")).entryList(QDir::Files),
+                 QDir(seed + QStringLiteral("/blobs")).entryList(QDir::Files));
+        QVERIFY(filesUnder(after + QStringLiteral("/.hearth-partial")).isEmpty());
+        ModelStore store(after.toStdString());
+        QVERIFY(store.verify("tiny")->ok());
+        auto list = store.list(false);
+        QVERIFY(list.ok());
+        QCOMPARE(int(list->size()), 1);
     }
 
     void deleteKeepsSharedBlobs() {
@@ -627,6 +852,50 @@ private slots:
               "copy: %lld ms (%.0f MB/s)",
               qint64(bytes.size()), pullMs, double(bytes.size()) / 1e3 / double(pullMs), copyMs,
               double(bytes.size()) / 1e3 / double(copyMs));
+    }
+
+    void loopbackThroughputLargeBlob() {
+        // Opt-in (HEARTH_THROUGHPUT_BLOB=/path/to/1GB.gguf, e.g. made by `hearth-cli synth`):
+        // hearth-cli pull over loopback, one stream vs 16 MiB chunks on 4 connections, vs cp.
+        const QString path = qEnvironmentVariable("HEARTH_THROUGHPUT_BLOB");
+        if (path.isEmpty())
+            QSKIP("set HEARTH_THROUGHPUT_BLOB to a large file to measure pull throughput");
+        const QString digest = hub_.addFileBlob(path);
+        QVERIFY2(!digest.isEmpty(), qPrintable(path));
+        const qint64 size = QFileInfo(path).size();
+        hub_.addRawManifest(
+            QStringLiteral("library/large"), QStringLiteral("latest"),
+            "{\"schemaVersion\":2,\"mediaType\":\"application/"
+            "vnd.docker.distribution.manifest.v2+json\",\"config\":{\"mediaType\":\"application/"
+            "vnd.docker.container.image.v1+json\",\"digest\":\"" +
+                hub_.addBlob("{}").toLatin1() +
+                "\",\"size\":2},\"layers\":[{\"mediaType\":\"application/"
+                "vnd.ollama.image.model\",\"digest\":\"" +
+                digest.toLatin1() + "\",\"size\":" + QByteArray::number(size) + "}]}");
+        const auto timed = [](const QString& program, const QStringList& args) {
+            QProcess p;
+            QElapsedTimer t;
+            t.start();
+            QEventLoop loop; // not waitForFinished: the mock hub serves from this thread
+            QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
+            p.start(program, args);
+            loop.exec();
+            return p.exitCode() == 0 ? std::max<qint64>(1, t.elapsed()) : qint64(-1);
+        };
+        for (const char* connections : {"1", "4"}) {
+            QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/hearth-tp-XXXXXX"));
+            const qint64 ms = timed(
+                kCli, {QStringLiteral("pull"), QStringLiteral("large"), QStringLiteral("--models"),
+                       dir.path(), QStringLiteral("--registry"), hub_.apiUrl().toString(),
+                       QStringLiteral("--connections"), QString::fromLatin1(connections)});
+            QVERIFY(ms > 0);
+            qInfo("pull of %lld bytes with %s connection(s): %lld ms, %.0f MB/s", size, connections,
+                  ms, double(size) / 1e3 / double(ms));
+        }
+        QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/hearth-tp-XXXXXX"));
+        const qint64 ms = timed(QStringLiteral("cp"), {path, dir.path() + QStringLiteral("/copy")});
+        QVERIFY(ms > 0);
+        qInfo("cp of the same file: %lld ms, %.0f MB/s", ms, double(size) / 1e3 / double(ms));
     }
 };
 
