@@ -1,8 +1,10 @@
 // hearth-cli fit: which quantization of a model fits this machine, at which context length.
 // The numbers come from engine/fit; this file only reads the catalog, parses options and prints.
 #include "app/cli/cli_command.h"
+#include "app/core/remote_gguf_header.h"
 #include "app/core/starter_catalog.h"
 #include "engine/fit/fit_report.h"
+#include "engine/store/model_store.h"
 #include "engine/system/cpu_info.h"
 
 #include <QCommandLineParser>
@@ -40,9 +42,9 @@ Result<CatalogModel> findCatalogModel(const QString& path, const QString& id) {
             o.value(QLatin1String("ollama")).toString().compare(id, Qt::CaseInsensitive) == 0)
             return parseCatalogModel(o);
     }
-    const QString msg =
-        QStringLiteral("'%1' is neither a file nor a catalog model; catalog ids: %2")
-            .arg(id, ids.join(QStringLiteral(", ")));
+    const QString msg = QStringLiteral("'%1' is neither a file, a model in the store nor a "
+                                       "catalog model; catalog ids: %2")
+                            .arg(id, ids.join(QStringLiteral(", ")));
     return makeError(msg.toStdString());
 }
 
@@ -158,11 +160,16 @@ int runFit(const QStringList& args) {
     p.setApplicationDescription(QStringLiteral("Estimate the memory each quantization of a model "
                                                "needs (weights, KV cache, compute buffers,\n"
                                                "overhead) and whether it fits this machine's RAM "
-                                               "and GPU. MODEL is a GGUF file or a catalog id.\n"
+                                               "and GPU. MODEL is a GGUF file, a model in the "
+                                               "store (llama3.2:1b),\na catalog id, or a remote "
+                                               "GGUF (an https URL, hf.co/user/repo:QUANT, "
+                                               "hf:user/repo/file.gguf)\nof which only the header "
+                                               "is read, with HTTP Range requests.\n"
                                                "With --json, prints one JSON object per line: per "
                                                "variant (the file itself first) and context."));
     p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("model"), QStringLiteral("GGUF file or catalog id"));
+    p.addPositionalArgument(QStringLiteral("model"),
+                            QStringLiteral("GGUF file, store name, catalog id or URL"));
     QCommandLineOption ctx(
         QStringLiteral("ctx"),
         QStringLiteral("Context length (default: 4096, or the model's maximum if smaller)."),
@@ -188,7 +195,20 @@ int runFit(const QStringList& args) {
     QCommandLineOption vram(QStringLiteral("vram"),
                             QStringLiteral("Pretend GPU memory (0 = no GPU)."),
                             QStringLiteral("size"));
-    p.addOptions({ctx, allCtx, json, kv, variants, catalog, ramTotal, ramAvail, vram});
+    QCommandLineOption models(
+        QStringLiteral("models"),
+        QStringLiteral("Store root (default $OLLAMA_MODELS, else ~/.ollama/models)."),
+        QStringLiteral("dir"));
+    QCommandLineOption linked(
+        QStringLiteral("linked"),
+        QStringLiteral("A folder of loose .gguf files to search too (repeatable)."),
+        QStringLiteral("dir"));
+    QCommandLineOption hfEndpoint(QStringLiteral("hf-endpoint"),
+                                  QStringLiteral("Hugging Face base URL (default $HF_ENDPOINT, "
+                                                 "else https://huggingface.co)."),
+                                  QStringLiteral("url"));
+    p.addOptions({ctx, allCtx, json, kv, variants, catalog, ramTotal, ramAvail, vram, models,
+                  linked, hfEndpoint});
     p.process(args);
 
     QTextStream out(stdout), err(stderr);
@@ -223,23 +243,49 @@ int runFit(const QStringList& args) {
     if (p.isSet(ramTotal) && !p.isSet(ramAvail)) machine.ramAvailableBytes = machine.ramTotalBytes;
     machine.ramAvailableBytes = std::min(machine.ramAvailableBytes, machine.ramTotalBytes);
 
-    // The model: a file, else a catalog id.
+    // The model: a file, a store name, a catalog id, else a remote GGUF's header.
     std::unique_ptr<GgufFile> gguf;
+    std::unique_ptr<RemoteGguf> remote;
     std::optional<CatalogModel> entry;
     ModelShape shape;
+    QString localPath;
+    const bool isUrl = target.contains(QLatin1String("://"));
     if (QFileInfo(target).isFile()) {
-        auto f = GgufFile::open(target.toStdString());
+        localPath = target;
+    } else if (!isUrl) {
+        ModelStore store(p.isSet(models) ? p.value(models).toStdString()
+                                         : ModelStore::defaultRoot());
+        std::vector<std::string> folders;
+        for (const QString& d : p.values(linked)) folders.push_back(d.toStdString());
+        store.setLinkedFolders(std::move(folders));
+        if (auto r = store.resolve(target.toStdString()); r && !r->modelPath.empty())
+            localPath = QString::fromStdString(r->modelPath);
+    }
+    if (!localPath.isEmpty()) {
+        auto f = GgufFile::open(localPath.toStdString());
         if (!f) return fail(QString::fromStdString(f.error()));
         auto s = shapeFromGguf(**f);
         if (!s) return fail(QString::fromStdString(s.error()));
         shape = *s;
         gguf = std::move(*f);
+    } else if (looksLikeRemoteGguf(target)) {
+        DownloadSettings settings = DownloadSettings::fromEnvironment();
+        if (p.isSet(hfEndpoint)) settings.hfEndpoint = QUrl(p.value(hfEndpoint));
+        RemoteFetchResult fetched = fetchRemoteGgufHeader(target, settings);
+        if (!fetched.gguf) return fail(fetched.error);
+        auto s = shapeFromGguf(*fetched.gguf->gguf);
+        if (!s)
+            return fail(fetched.gguf->displayName + QStringLiteral(": ") +
+                        QString::fromStdString(s.error()));
+        shape = *s;
+        remote = std::move(fetched.gguf);
     } else {
         auto m = findCatalogModel(findCatalogFile(p.value(catalog)), target);
         if (!m) return fail(QString::fromStdString(m.error()));
         shape = m->shape;
         entry = std::move(*m);
     }
+    const GgufFile* header = gguf ? gguf.get() : remote ? remote->gguf.get() : nullptr;
     std::vector<std::string> wanted;
     for (const auto& v : p.value(variants).split(QLatin1Char(','), Qt::SkipEmptyParts))
         wanted.push_back(v.trimmed().toStdString());
@@ -274,6 +320,11 @@ int runFit(const QStringList& args) {
             << " heads / " << shape.nHeadKv << " KV heads, vocab " << shape.nVocab
             << ", max context " << shape.nCtxTrain
             << (shape.tiedEmbeddings ? ", tied embeddings" : "") << ")\n";
+        if (remote)
+            out << "Remote: " << remote->displayName << ", header read with " << remote->requests
+                << " range request(s): " << mib(uint64_t(remote->bytesRead)) << " of "
+                << (remote->fileSize >= 0 ? mib(uint64_t(remote->fileSize)) : QStringLiteral("?"))
+                << "\n";
         out << "Machine: RAM " << mib(machine.ramTotalBytes) << " total, "
             << mib(machine.ramAvailableBytes) << " available; GPU: "
             << (machine.gpuBytes
@@ -284,9 +335,12 @@ int runFit(const QStringList& args) {
     }
     for (int64_t c : contexts) {
         opt.nCtx = c;
-        auto report = gguf ? fitReportForGguf(*gguf, wanted, opt, machine)
-                           : fitReportForCatalog(*entry, opt, machine);
+        auto report = header ? fitReportForGguf(*header, wanted, opt, machine)
+                             : fitReportForCatalog(*entry, opt, machine);
         if (!report) return fail(QString::fromStdString(report.error()));
+        // A header alone knows the data size only from its tensor table; the server knows better.
+        if (remote && remote->fileSize > 0 && !report->rows.empty())
+            report->rows.front().fileBytes = static_cast<uint64_t>(remote->fileSize);
         if (p.isSet(json)) {
             for (size_t i = 0; i < report->rows.size(); ++i)
                 out << QJsonDocument(rowJson(*report, i)).toJson(QJsonDocument::Compact) << "\n";

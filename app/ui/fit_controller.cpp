@@ -12,8 +12,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
 
 #include <algorithm>
+#include <utility>
 
 namespace hearth {
 
@@ -118,6 +120,11 @@ void FitController::reloadSources() {
                         {QStringLiteral("key"), QString::fromStdString(m.id)},
                         {QStringLiteral("label"),
                          tr("%1 (catalog)").arg(QString::fromStdString(m.displayName))}});
+    for (const auto& [key, remote] : remotes_)
+        sources_.append(QVariantMap{
+            {QStringLiteral("kind"), QStringLiteral("remote")},
+            {QStringLiteral("key"), key},
+            {QStringLiteral("label"), tr("%1 (remote, header only)").arg(remote->displayName)}});
     emit sourcesChanged();
     if (previous.isEmpty() || !selectKey(previous)) {
         current_ = -1;
@@ -134,6 +141,37 @@ bool FitController::selectKey(const QString& key) {
         }
     }
     return false;
+}
+
+void FitController::addRemote(const QString& spec) {
+    if (remoteReader_ || spec.trimmed().isEmpty()) return;
+    if (!nam_) nam_ = new QNetworkAccessManager(this);
+    DownloadSettings settings = DownloadSettings::fromEnvironment();
+    remoteReader_ = new RemoteGgufHeader(nam_, settings, {}, this);
+    remoteStatus_ = tr("Reading the header of %1…").arg(spec.trimmed());
+    emit remoteChanged();
+    connect(remoteReader_, &RemoteGgufHeader::finished, this, [this] {
+        RemoteGgufHeader* reader = std::exchange(remoteReader_, nullptr);
+        reader->deleteLater();
+        if (!reader->error().isEmpty()) {
+            remoteStatus_ = reader->error();
+            emit remoteChanged();
+            return;
+        }
+        std::shared_ptr<RemoteGguf> remote = reader->take();
+        const QString key = remote->url.toString();
+        remoteStatus_ =
+            tr("Read %1 of %2 (the header only)")
+                .arg(QString::fromStdString(fit::formatBytes(uint64_t(remote->bytesRead))),
+                     remote->fileSize >= 0
+                         ? QString::fromStdString(fit::formatBytes(uint64_t(remote->fileSize)))
+                         : tr("an unknown size"));
+        remotes_[key] = std::move(remote);
+        emit remoteChanged();
+        reloadSources();
+        selectKey(key);
+    });
+    remoteReader_->start(spec);
 }
 
 void FitController::setCurrentIndex(int index) {
@@ -189,6 +227,20 @@ void FitController::recompute() {
         } else {
             clampCtx(shape->nCtxTrain);
             report = fit::fitReportForGguf(**file, {}, defaultOptions(ctx_), machine_);
+        }
+    } else if (source.value(QStringLiteral("kind")) == QLatin1String("remote")) {
+        const auto it = remotes_.find(key);
+        if (it != remotes_.end()) {
+            const RemoteGguf& remote = *it->second;
+            if (auto shape = fit::shapeFromGguf(*remote.gguf); !shape) {
+                report = makeError(shape.error());
+            } else {
+                clampCtx(shape->nCtxTrain);
+                report = fit::fitReportForGguf(*remote.gguf, {}, defaultOptions(ctx_), machine_);
+                // The server's size, not the tensor table's sum.
+                if (report && remote.fileSize > 0 && !report->rows.empty())
+                    report->rows.front().fileBytes = uint64_t(remote.fileSize);
+            }
         }
     } else {
         for (const fit::CatalogModel& m : catalog_) {

@@ -1,7 +1,10 @@
 #pragma once
-// FitController: the Memory fit page. Picks a local model (store or linked folder) or a catalog
-// entry, a context length, and fills a FitTableModel with every quantization variant's numbers
-// and verdict from engine/fit. Also the one-line fit badge the Models and Discover pages show.
+// FitController: the Memory fit page. Picks a local model (store or linked folder), a catalog
+// entry or a remote GGUF (a Hugging Face URL or hf.co/user/repo:QUANT, header read with HTTP Range
+// requests), a context length, and fills a FitTableModel with every quantization variant's
+// numbers and verdict from engine/fit. Also the one-line fit badge the Models and Discover pages
+// show.
+#include "app/core/remote_gguf_header.h"
 #include "app/core/starter_catalog.h"
 #include "engine/fit/fit_report.h"
 #include "fit_table_model.h"
@@ -10,7 +13,11 @@
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
+#include <map>
+#include <memory>
 #include <optional>
+
+class QNetworkAccessManager;
 
 namespace hearth {
 
@@ -41,6 +48,8 @@ class FitController : public QObject {
     Q_PROPERTY(double gpuBytes READ gpuBytes NOTIFY machineChanged)
     Q_PROPERTY(double marginBytes READ marginBytes NOTIFY machineChanged)
     Q_PROPERTY(QString machineText READ machineText NOTIFY machineChanged)
+    Q_PROPERTY(bool remoteBusy READ remoteBusy NOTIFY remoteChanged)
+    Q_PROPERTY(QString remoteStatus READ remoteStatus NOTIFY remoteChanged)
 
 public:
     explicit FitController(QObject* parent = nullptr);
@@ -61,16 +70,22 @@ public:
     double gpuBytes() const { return static_cast<double>(machine_.gpuBytes); }
     double marginBytes() const;
     QString machineText() const;
+    bool remoteBusy() const { return remoteReader_ != nullptr; }
+    QString remoteStatus() const { return remoteStatus_; }
 
     // Re-reads local models (store + linked folders) and the catalog; keeps the selection by key.
     Q_INVOKABLE void reloadSources();
     // Selects the source whose key (a GGUF path or a catalog id) matches; false when none does.
     Q_INVOKABLE bool selectKey(const QString& key);
+    // Reads the header of a remote GGUF (HF_ENDPOINT honoured) and, once read, adds it as a source
+    // and selects it; remoteStatus says how much was read, or why it failed.
+    Q_INVOKABLE void addRemote(const QString& spec);
 
 signals:
     void sourcesChanged();
     void reportChanged();
     void machineChanged();
+    void remoteChanged();
 
 private:
     void recompute();
@@ -83,6 +98,11 @@ private:
     fit::MachineMemory machine_;
     FitTableModel table_;
     QString shapeText_, error_;
+    // Remote headers read this session, by source key (the file URL).
+    std::map<QString, std::shared_ptr<RemoteGguf>> remotes_;
+    QNetworkAccessManager* nam_ = nullptr;
+    RemoteGgufHeader* remoteReader_ = nullptr;
+    QString remoteStatus_;
 };
 
 } // namespace hearth

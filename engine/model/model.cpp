@@ -1,6 +1,7 @@
 #include "engine/model/model.h"
 
 #include "engine/cpu/cpu_backend.h"
+#include "engine/fit/engine_preflight.h"
 #include "engine/system/cpu_info.h"
 
 #include <algorithm>
@@ -32,6 +33,9 @@ Result<std::unique_ptr<Model>> Model::fromGguf(std::unique_ptr<GgufFile> gguf,
     auto params = readModelParams(*m->gguf_);
     if (!params) return std::move(params).takeError();
     m->params_ = std::move(params).value();
+    // Refuse, with the numbers, what cannot fit before any weights are wrapped or uploaded.
+    if (auto fits = fit::preflightModelLoad(*m->gguf_, options); !fits)
+        return std::move(fits).takeError();
 
     int threads = options.threads;
     if (threads <= 0) threads = std::max(1, cpuInfo().physicalCores);

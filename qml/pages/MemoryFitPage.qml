@@ -4,8 +4,9 @@ import QtQuick.Layouts
 import Hearth.App
 import Hearth.Ui
 
-// Memory fit: pick a local model or a catalog entry and a context length; every quantization
-// variant's memory (weights, KV cache, compute, overhead) and verdict against this machine.
+// Memory fit: pick a local model, a catalog entry or a remote GGUF (Hugging Face URL; only its
+// header is read) and a context length; every quantization variant's memory (weights, KV cache,
+// compute, overhead) and verdict against this machine.
 PageScaffold {
     id: page
 
@@ -53,6 +54,48 @@ PageScaffold {
                 onActivated: index => fit.currentIndex = index
                 Accessible.name: qsTr("Model to estimate")
             }
+        }
+        RowLayout {
+            Layout.fillWidth: true
+
+            Label {
+                text: qsTr("Remote")
+                color: Theme.textMuted
+                Layout.preferredWidth: 80
+            }
+            TextField {
+                id: remoteField
+
+                objectName: "fitRemoteField"
+                Layout.fillWidth: true
+                placeholderText: qsTr("Hugging Face file URL or hf.co/user/repo:Q4_K_M")
+                enabled: !fit.remoteBusy
+                onAccepted: fit.addRemote(text)
+                Accessible.name: qsTr("Remote GGUF to estimate")
+            }
+            Button {
+                objectName: "fitRemoteButton"
+                text: qsTr("Read header")
+                enabled: !fit.remoteBusy && remoteField.text.trim() !== ""
+                onClicked: fit.addRemote(remoteField.text)
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Reads only the first megabytes of the file (HTTP Range requests)")
+            }
+            BusyIndicator {
+                running: fit.remoteBusy
+                visible: running
+                Layout.preferredHeight: 28
+                Layout.preferredWidth: 28
+            }
+        }
+        Label {
+            objectName: "fitRemoteStatus"
+            Layout.fillWidth: true
+            visible: text !== ""
+            text: fit.remoteStatus
+            wrapMode: Text.Wrap
+            color: Theme.textMuted
+            font.pixelSize: Theme.fontSmall
         }
         RowLayout {
             Layout.fillWidth: true

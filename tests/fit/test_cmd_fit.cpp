@@ -19,9 +19,9 @@ struct Run {
     QString out, err;
 };
 
-Run runCli(const QStringList& args) {
+Run runCli(const QStringList& args, const QString& command = QStringLiteral("fit")) {
     QProcess p;
-    p.start(kCli, QStringList{QStringLiteral("fit")} + args);
+    p.start(kCli, QStringList{command} + args);
     Run r;
     if (!p.waitForFinished(30000)) {
         p.kill();
@@ -156,10 +156,28 @@ private slots:
         QCOMPARE(jsonLines(all.out).size(), 9); // max context 2048: one step
     }
 
+    // A model in the local (Ollama-layout) store, by name: the same objects as for its file.
+    void storeNameFitsLikeTheFile() {
+        QTemporaryDir root;
+        const Run imported = runCli({kTiny, "llama3.2:1b", "--models", root.path()}, "import");
+        QVERIFY2(imported.code == 0, qPrintable(imported.err));
+        const QStringList common{"--json", "--ctx", "2048", "--ram-total", "16G", "--vram", "0"};
+        const Run byName = runCli(QStringList{"llama3.2:1b", "--models", root.path()} + common);
+        QVERIFY2(byName.code == 0, qPrintable(byName.err));
+        const Run byFile = runCli(QStringList{kTiny} + common);
+        QCOMPARE(byFile.code, 0);
+        QCOMPARE(byName.out, byFile.out);
+        QCOMPARE(jsonLines(byName.out).first().value("source").toString(), QStringLiteral("file"));
+        // Not in this store (and not a catalog id either): a clear error, not a network call.
+        const Run missing = runCli({"llama3.2:7b", "--models", root.path(), "--catalog", kCatalog});
+        QCOMPARE(missing.code, 1);
+        QVERIFY2(missing.err.contains("model in the store"), qPrintable(missing.err));
+    }
+
     void badInputFailsClearly() {
         Run r = runCli({"no-such-model", "--catalog", kCatalog});
         QCOMPARE(r.code, 1);
-        QVERIFY(r.err.contains("neither a file nor a catalog model"));
+        QVERIFY(r.err.contains("neither a file, a model in the store nor a catalog model"));
         QVERIFY(r.err.contains("llama-3.2-1b-instruct"));
         r = runCli({kTiny, "--ctx", "zero"});
         QCOMPARE(r.code, 1);

@@ -2,8 +2,11 @@
 // allocator's caches and earlier models do not blur the numbers), a prompt is evaluated, and the
 // growth of peak RSS over the child's baseline is compared with engine/fit's prediction for the
 // same file, context length and cache type: within 10% or 64 MiB, whichever is larger.
-// Built twice: the conformance models (unit), and with HEARTH_FIT_WIDE a 2-layer model as wide
-// as Llama 3.2 1B in three quant mixes (slow: 1.4 GB of files, a few seconds per child).
+// Built three times: the conformance models (unit; also the loader's preflight refusing an absurd
+// context without allocating it), with HEARTH_FIT_WIDE a 2-layer model as wide as Llama 3.2 1B in
+// three quant mixes (slow: 1.4 GB of files, deleted at the end), and with HEARTH_FIT_VULKAN the
+// bytes the Vulkan backend allocates on the device against the estimate's GPU placement, with
+// all layers and with a partial offload (skipped with the reason when there is no device).
 #include "engine/fit/fit_report.h"
 #include "engine/fit/memory_estimate.h"
 #include "engine/fit/tensor_layout.h"
@@ -12,6 +15,9 @@
 #include "engine/model/model.h"
 #include "engine/model/model_context.h"
 #include "engine/system/memory_info.h"
+#ifdef HEARTH_FIT_VULKAN
+#include "engine/vulkan/vulkan_backend.h"
+#endif
 
 #include <QCoreApplication>
 #include <QDir>
@@ -21,6 +27,7 @@
 #include <QProcess>
 #include <QtTest>
 
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -67,6 +74,78 @@ int measure(const char* path, int nCtx, bool f32Cache, int promptTokens) {
     return 0;
 }
 
+// Child mode: a context far larger than this machine's RAM must be refused before it is
+// allocated. Prints {"error":..,"baseline":..,"peak":..}; exit 0 when refused.
+int absurdContext(const char* path) {
+    const uint64_t baseline = peakRssBytes();
+    ModelOptions mo;
+    mo.threads = 2;
+    auto model = Model::load(path, mo);
+    if (!model) {
+        std::fprintf(stderr, "load: %s\n", model.error().c_str());
+        return 3;
+    }
+    const ModelParams& p = (*model)->params();
+    // At least 10M tokens, and at least four times the RAM in F16 K and V.
+    const double perToken = 2.0 * 2 * p.nLayer * p.kvDim();
+    const double want = std::max(1e7, 4.0 * double(memoryInfo().totalBytes) / perToken);
+    ContextOptions co;
+    co.nCtx = static_cast<int>(std::min<double>(want, INT_MAX));
+    auto ctx = ModelContext::create(**model, co);
+    if (ctx) {
+        std::fprintf(stderr, "a %d-token context was created\n", co.nCtx);
+        return 8;
+    }
+    std::printf("%s\n", QJsonDocument(QJsonObject{{"error", QString::fromStdString(ctx.error())},
+                                                  {"ctx", co.nCtx},
+                                                  {"baseline", double(baseline)},
+                                                  {"peak", double(peakRssBytes())}})
+                            .toJson(QJsonDocument::Compact)
+                            .constData());
+    return 0;
+}
+
+#ifdef HEARTH_FIT_VULKAN
+// Child mode: the last gpuLayers layers on the Vulkan device; prints the bytes the backend holds
+// on the device after loading and after a prompt, {"device":..}. Exit 9 when there is no device.
+int measureDevice(const char* path, int nCtx, int gpuLayers, int promptTokens) {
+    auto gpu = vk::VulkanBackend::create();
+    if (!gpu) {
+        std::printf("%s\n", gpu.error().c_str());
+        return 9;
+    }
+    auto& allocated = (*gpu)->context().device().allocatedBytes;
+    const uint64_t before = allocated.load();
+    auto model = Model::load(path, ModelOptions{2, gpuLayers, gpu->get()});
+    if (!model) {
+        std::fprintf(stderr, "load: %s\n", model.error().c_str());
+        return 3;
+    }
+    ContextOptions co;
+    co.nCtx = nCtx;
+    auto ctx = ModelContext::create(**model, co);
+    if (!ctx) {
+        std::fprintf(stderr, "context: %s\n", ctx.error().c_str());
+        return 4;
+    }
+    uint64_t peak = allocated.load();
+    std::vector<int32_t> tokens;
+    for (int i = 0; i < promptTokens; ++i)
+        tokens.push_back((i * 7 + 1) % (*model)->params().nVocab);
+    if (auto s = (*ctx)->eval(tokens, 0, LogitsFor::Last); !s) {
+        std::fprintf(stderr, "eval: %s\n", s.error().c_str());
+        return 5;
+    }
+    peak = std::max(peak, allocated.load());
+    const int32_t t = tokens[0];
+    if (auto s = (*ctx)->eval({&t, 1}, promptTokens, LogitsFor::Last); !s) return 6;
+    peak = std::max(peak, allocated.load());
+    std::printf("{\"device\": %llu}\n", static_cast<unsigned long long>(peak - before));
+    return 0;
+}
+#endif
+
+#ifndef HEARTH_FIT_VULKAN
 struct Measured {
     bool ok = false;
     uint64_t growth = 0;
@@ -117,6 +196,7 @@ uint64_t predictedGrowth(const QString& file, int nCtx, bool f32Cache) {
     const fit::MemoryEstimate e = fit::estimateMemory(*shape, *plan, o);
     return e.totalBytes() - 64 * kMiB;
 }
+#endif
 
 // A model as wide as Llama 3.2 1B (n_embd 2048, 32 heads / 8 KV heads, n_ff 8192, 128256-token
 // tied vocabulary) but with 2 layers, in a variant's real llama-quantize type mix. Weights are
@@ -172,6 +252,7 @@ uint64_t predictedGrowth(const QString& file, int nCtx, bool f32Cache) {
 class TestFitMeasured : public QObject {
     Q_OBJECT
 private slots:
+#ifndef HEARTH_FIT_VULKAN
     void predictionMatchesPeakRss_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<int>("ctx");
@@ -222,12 +303,110 @@ private slots:
             diff <= allowed,
             qPrintable(QStringLiteral("predicted %1, measured %2").arg(predicted).arg(m.growth)));
     }
+#endif
+
+#if !defined(HEARTH_FIT_WIDE) && !defined(HEARTH_FIT_VULKAN)
+    // The engine's preflight: a context of millions of tokens is refused with the numbers and a
+    // hint, before anything of that size is allocated (the child's peak RSS barely moves).
+    void absurdContextIsRefusedWithoutAllocating() {
+        for (const char* model :
+             {"stories260K/stories260K.gguf", "cf-b-llama-spm/cf-b-llama-spm-F32.gguf"}) {
+            QProcess p;
+            p.start(QCoreApplication::applicationFilePath(),
+                    {QStringLiteral("--absurd"), kModels + model});
+            QVERIFY(p.waitForFinished(50000));
+            QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+            const QJsonObject o = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+            const QString error = o.value("error").toString();
+            qInfo("%s, %d tokens: %s", model, o.value("ctx").toInt(), qPrintable(error));
+            QVERIFY2(
+                error.contains(
+                    QStringLiteral("a context of %1 tokens needs").arg(o.value("ctx").toInt())),
+                qPrintable(error));
+            QVERIFY2(error.contains("is available; try a smaller context or quantization"),
+                     qPrintable(error));
+            QVERIFY(o.value("ctx").toInt() >= 10000000);
+            const double grew = o.value("peak").toDouble() - o.value("baseline").toDouble();
+            QVERIFY2(grew < 64.0 * kMiB, qPrintable(QString::number(grew)));
+        }
+    }
+#endif
+
+#ifdef HEARTH_FIT_VULKAN
+    // Device bytes the Vulkan backend holds after a prompt against the estimate's GPU placement
+    // (weights, KV cache and scratch on the device; the fixed driver allowance is not a Buffer).
+    void deviceAllocationMatchesGpuPlacement_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("ctx");
+        QTest::addColumn<int>("gpuLayers"); // -1: all
+        const QString tiny = kModels + "cf-q-llama-tinyvocab/cf-q-llama-tinyvocab-";
+        const QString spm = kModels + "cf-b-llama-spm/cf-b-llama-spm-F32.gguf";
+        QTest::newRow("tiny Q4_K_M 2K all") << tiny + "Q4_K_M.gguf" << 2048 << -1;
+        QTest::newRow("tiny Q4_K_M 2K 1 layer") << tiny + "Q4_K_M.gguf" << 2048 << 1;
+        QTest::newRow("tiny Q8_0 16K all") << tiny + "Q8_0.gguf" << 16384 << -1;
+        QTest::newRow("llama-spm F32 8K all") << spm << 8192 << -1;
+        QTest::newRow("llama-spm F32 8K 1 layer") << spm << 8192 << 1;
+        QTest::newRow("phi3 F32 4K all") << kModels + "cf-d-phi3/cf-d-phi3-F32.gguf" << 4096 << -1;
+    }
+
+    void deviceAllocationMatchesGpuPlacement() {
+        QFETCH(QString, file);
+        QFETCH(int, ctx);
+        QFETCH(int, gpuLayers);
+        auto f = GgufFile::open(file.toStdString());
+        QVERIFY(f.ok());
+        auto shape = fit::shapeFromGguf(**f);
+        QVERIFY(shape.ok());
+        auto plan = fit::planAsStored(fit::slotsFromGguf(**f), *shape, "file");
+        QVERIFY(plan.ok());
+        const int layers = gpuLayers < 0 ? static_cast<int>(shape->nLayer) : gpuLayers;
+        QProcess p;
+        p.start(QCoreApplication::applicationFilePath(),
+                {QStringLiteral("--measure-device"), file, QString::number(ctx),
+                 QString::number(layers), QStringLiteral("32")});
+        QVERIFY(p.waitForFinished(120000));
+        const QByteArray out = p.readAllStandardOutput();
+        if (p.exitCode() == 9) QSKIP(qPrintable("no Vulkan device: " + QString::fromUtf8(out)));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const double measured = QJsonDocument::fromJson(out).object().value("device").toDouble(-1);
+        QVERIFY(measured > 0);
+        fit::EstimateOptions o;
+        o.nCtx = ctx;
+        o.threads = 2;
+        o.ggufHeaderBytes = (*f)->dataOffset();
+        const fit::Placement place = fit::placeLayers(*shape, *plan, o, layers);
+        const double predicted =
+            static_cast<double>(place.deviceWeights + place.deviceKv + place.deviceCompute);
+        qInfo("%s ctx %d, %d of %lld layers on the device: predicted %.2f MiB, allocated %.2f MiB "
+              "(%+.1f%%)",
+              qPrintable(QFileInfo(file).fileName()), ctx, layers,
+              static_cast<long long>(shape->nLayer), predicted / kMiB, measured / kMiB,
+              100.0 * (predicted / measured - 1));
+        const double allowed = std::max(0.10 * measured, 64.0 * kMiB);
+        QVERIFY2(
+            std::abs(predicted - measured) <= allowed,
+            qPrintable(QStringLiteral("predicted %1, allocated %2").arg(predicted).arg(measured)));
+    }
+#endif
+
+#ifdef HEARTH_FIT_WIDE
+    // The wide models are 1.4 GB: written for this run only.
+    void cleanupTestCase() {
+        for (const char* v : {"Q4_K_M", "Q8_0", "F16"})
+            QFile::remove(QStringLiteral(HEARTH_ARTIFACT_DIR "/fit-1b-wide-%1.gguf").arg(v));
+    }
+#endif
 };
 
 int main(int argc, char** argv) {
     if (argc == 6 && std::strcmp(argv[1], "--measure") == 0)
         return measure(argv[2], std::atoi(argv[3]), std::strcmp(argv[4], "f32") == 0,
                        std::atoi(argv[5]));
+    if (argc == 3 && std::strcmp(argv[1], "--absurd") == 0) return absurdContext(argv[2]);
+#ifdef HEARTH_FIT_VULKAN
+    if (argc == 6 && std::strcmp(argv[1], "--measure-device") == 0)
+        return measureDevice(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), std::atoi(argv[5]));
+#endif
     QCoreApplication app(argc, argv);
     TestFitMeasured t;
     return QTest::qExec(&t, argc, argv);

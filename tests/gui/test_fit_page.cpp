@@ -1,9 +1,11 @@
 // The Memory fit page as users see it: the real Main.qml, a verdict table for a conformance
-// model from the store and for a starter-catalog entry, the context slider's effect, and
+// model from the store, for a starter-catalog entry and for a remote GGUF typed into the page
+// (its header read from the loopback Hugging Face mock), the context slider's effect, and
 // screenshots in light and dark theme.
 #include "app/ui/app_setup.h"
 #include "app/ui/fit_controller.h"
 #include "engine/store/model_store.h"
+#include "net/mock_hub.h"
 
 #include <QDir>
 #include <QFile>
@@ -67,6 +69,7 @@ class TestFitPage : public QObject {
     QQuickWindow* window_ = nullptr;
     QTemporaryDir home_;
     QString q4Blob_;
+    MockHub hub_;
 
     bool start(const QByteArray& theme) {
         engine_.reset();
@@ -100,6 +103,15 @@ private slots:
         qputenv("OLLAMA_MODELS", QFile::encodeName(store));
         QVERIFY(QDir().mkpath(QStringLiteral(HEARTH_ARTIFACT_DIR)));
         if (!QFileInfo::exists(kQ4)) QSKIP("conformance models are missing");
+        QVERIFY(hub_.listen());
+        QFile q4(kQ4);
+        QVERIFY(q4.open(QIODevice::ReadOnly));
+        MockHfRepo repo;
+        repo.id = "fit/tiny-GGUF";
+        repo.files = {{"tiny-Q4_K_M.gguf", q4.readAll()}};
+        hub_.addRepo(repo);
+        qputenv("HF_ENDPOINT", hub_.apiUrl().toEncoded());
+        qputenv("HF_TOKEN", "");
         hearth::ModelStore s(store.toStdString());
         hearth::ImportOptions o;
         o.name = "tinyvocab:q4_k_m";
@@ -163,6 +175,46 @@ private slots:
         collectVerdicts(item(QStringLiteral("fitVariantTable")), verdicts);
         QVERIFY(!verdicts.isEmpty());
         for (const QString& v : verdicts) QVERIFY2(kVerdicts.contains(v), qPrintable(v));
+    }
+
+    // A remote GGUF typed into the page: the header is read, the source added and selected,
+    // and its table equals the same file's from the store; a bad name says why.
+    void remoteModelTypedIntoThePage() {
+        QVERIFY(start("light"));
+        hearth::FitController* fit = controller();
+        QVERIFY(fit);
+        QTRY_VERIFY(item(QStringLiteral("fitRow_Q4_K_M_file")));
+        const auto localRows = fit->table()->rowCount();
+        const QString localTotal =
+            fit->table()
+                ->data(fit->table()->index(0), hearth::FitTableModel::TotalBytesRole)
+                .toString();
+        QQuickItem* field = item(QStringLiteral("fitRemoteField"));
+        QVERIFY(field);
+        scrollIntoView(field);
+        field->setProperty("text", QStringLiteral("hf.co/fit/tiny-GGUF:Q4_K_M"));
+        QQuickItem* button = item(QStringLiteral("fitRemoteButton"));
+        QVERIFY(button && button->isEnabled());
+        const QPointF c = button->mapToScene(QPointF(button->width() / 2, button->height() / 2));
+        QTest::mouseClick(window_, Qt::LeftButton, Qt::NoModifier, c.toPoint());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !fit->remoteBusy() && fit->remoteStatus().startsWith(QStringLiteral("Read ")), 20000);
+        const QVariantMap selected = fit->sources().value(fit->currentIndex()).toMap();
+        QCOMPARE(selected.value(QStringLiteral("kind")).toString(), QStringLiteral("remote"));
+        QVERIFY(selected.value(QStringLiteral("label")).toString().contains("fit/tiny-GGUF"));
+        QTRY_VERIFY(item(QStringLiteral("fitRow_Q4_K_M_file")));
+        QCOMPARE(fit->table()->rowCount(), localRows);
+        QCOMPARE(fit->table()
+                     ->data(fit->table()->index(0), hearth::FitTableModel::TotalBytesRole)
+                     .toString(),
+                 localTotal);
+        QVERIFY(item(QStringLiteral("fitRemoteStatus"))->isVisible());
+        const QString shot = QStringLiteral(HEARTH_ARTIFACT_DIR "/ui-fit-remote-light.png");
+        QVERIFY2(window_->grabWindow().save(shot), qPrintable(shot));
+
+        fit->addRemote(QStringLiteral("hf.co/fit/no-such-repo:Q4_K_M"));
+        QTRY_VERIFY_WITH_TIMEOUT(!fit->remoteBusy(), 20000);
+        QVERIFY2(fit->remoteStatus().contains("not found"), qPrintable(fit->remoteStatus()));
     }
 
     void screenshots_data() {

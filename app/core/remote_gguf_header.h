@@ -1,0 +1,106 @@
+#pragma once
+// RemoteGgufHeader: the metadata and tensor table of a GGUF on a web server, read with HTTP Range
+// requests (2 MiB first, then doubling while the header is longer), so that sizing a model of
+// many gigabytes costs a few megabytes. Hugging Face references are resolved first: a file URL
+// (resolve/ or blob/), "hf.co/user/repo:QUANT" or "hf:user/repo[:QUANT]" through the repository's
+// file list. huggingface.co URLs follow HF_ENDPOINT; plain http is allowed on loopback only.
+#include "app/core/download_settings.h"
+#include "engine/gguf/gguf_file.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace hearth {
+
+class HfClient;
+
+// A parsed remote header. `bytes` holds the prefix of the file that was read; `gguf` views into
+// it (tensor data pointers are null), so the two live and die together.
+struct RemoteGguf {
+    QString spec;         // what the user gave
+    QUrl url;             // the file's URL before redirects
+    QString displayName;  // "user/repo/file.gguf", or the URL's file name
+    qint64 fileSize = -1; // the whole file, from Content-Range / Content-Length; -1 unknown
+    qint64 bytesRead = 0; // body bytes received over all requests (what the header cost)
+    int requests = 0;     // ranged GETs made for the header (redirect hops not counted)
+    QByteArray bytes;     // the prefix the header was parsed from
+    std::unique_ptr<GgufFile> gguf;
+};
+
+struct RemoteHeaderLimits {
+    qint64 firstRangeBytes = 2 << 20; // the first request; each next one doubles what is held
+    qint64 maxHeaderBytes = 64 << 20; // give up (and stop any stream) beyond this
+};
+
+// True for an http(s) URL or a Hugging Face shorthand (hf.co/..., huggingface.co/..., hf:...).
+bool looksLikeRemoteGguf(const QString& spec);
+
+class RemoteGgufHeader : public QObject {
+    Q_OBJECT
+public:
+    RemoteGgufHeader(QNetworkAccessManager* nam, DownloadSettings settings,
+                     RemoteHeaderLimits limits = {}, QObject* parent = nullptr);
+    ~RemoteGgufHeader() override;
+
+    // Starts resolving and reading; finished() follows exactly once (also on errors).
+    void start(const QString& spec);
+    void cancel();
+
+    bool done() const { return done_; }
+    const QString& error() const { return error_; } // empty on success
+    // The result after a successful finish; ownership moves to the caller.
+    std::unique_ptr<RemoteGguf> take() { return std::move(result_); }
+    const RemoteGguf* result() const { return result_.get(); }
+
+signals:
+    void finished();
+
+private:
+    void resolveHf(const QString& repo, const QString& tag);
+    void fetchRange(const QUrl& url, qint64 start, qint64 end, int hops);
+    void onHeaders();
+    void onData();
+    void onReplyFinished();
+    void afterChunk(bool streamEnded);
+    bool tryParse(QString* parseError);
+    void fail(const QString& message);
+    void succeed();
+    void dropReply();
+
+    QNetworkAccessManager* nam_;
+    DownloadSettings settings_;
+    RemoteHeaderLimits limits_;
+    std::unique_ptr<RemoteGguf> result_;
+    std::unique_ptr<HfClient> hf_; // resolving hf.co/owner/repo:QUANT through the file list
+    QPointer<QNetworkReply> reply_;
+    QTimer stall_;
+    QString hfRepo_; // for error sentences
+    qint64 rangeStart_ = 0, rangeEnd_ = 0;
+    qint64 nextParseAt_ = 0; // streaming (Range ignored): the next size worth a parse attempt
+    bool streaming_ = false; // the server answered 200 with the whole file
+    bool headersSeen_ = false;
+    int status_ = 0;
+    QByteArray errorBody_;
+    bool done_ = false;
+    QString error_;
+};
+
+// Runs a RemoteGgufHeader to completion in a local event loop (for the command line).
+struct RemoteFetchResult {
+    std::unique_ptr<RemoteGguf> gguf;
+    QString error;
+};
+RemoteFetchResult fetchRemoteGgufHeader(const QString& spec, const DownloadSettings& settings,
+                                        const RemoteHeaderLimits& limits = {});
+
+} // namespace hearth
