@@ -1,15 +1,25 @@
 // Matrix product out = x · Wᵀ the way ggml computes it: each activation row is quantized once to
 // the weight type's vecDotType, then every output element is one row dot product. Threads split
 // the output features, so each element is computed by exactly one thread in a fixed order.
+// Prompts (several tokens) of the common quantized types go through the tiled kernels (gemm.h),
+// which unpack each weight panel once for all tokens; everything else uses the row kernels.
 #include "engine/cpu/cpu_backend.h"
+#include "engine/cpu/kernels/gemm.h"
 #include "engine/cpu/kernels/kernels.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace hearth::cpu {
 namespace {
 // Weight rows handled together so a block stays in cache while every token row passes by.
 constexpr int64_t kRowBlock = 16;
+// Below this many tokens unpacking a weight panel costs more than the row kernels' decode.
+constexpr int64_t kMinTiledTokens = 4;
+// Threads split the tiled product in whole panels (the widest ISA's panel: 16 rows).
+constexpr int64_t kPanelRows = 16;
+// Per-token side data of the tiled kernels; only the calling thread touches it.
+thread_local std::vector<int32_t> tokenInfoScratch;
 } // namespace
 
 Status CpuBackend::matmul(const TensorRef& w, const TensorRef& x, const TensorRef& out) {
@@ -27,6 +37,11 @@ Status CpuBackend::matmul(const TensorRef& w, const TensorRef& x, const TensorRe
                          std::string(ggmlTypeName(k.vecDotType)));
 
     // Activation rows in vecDotType (F32 rows are used as they are).
+    const kernels::Isa isa = kernels::activeIsa();
+    const bool tiled = nTok >= kMinTiledTokens && kernels::gemmSupported(w.type, isa);
+    const size_t infoSize = tiled ? kernels::gemmTokenInfoSize(w.type, nIn) : 0;
+    if (tiled) tokenInfoScratch.resize(infoSize * static_cast<size_t>(nTok));
+    int32_t* const info = tokenInfoScratch.data(); // this thread's: workers fill it by pointer
     const bool direct = k.vecDotType == GgmlType::F32;
     const size_t qStride = direct ? x.stride() : static_cast<size_t>(*actBytes);
     const uint8_t* act = nullptr;
@@ -37,6 +52,7 @@ Status CpuBackend::matmul(const TensorRef& w, const TensorRef& x, const TensorRe
         uint8_t* q = quantScratch_.data();
         auto quantizeRows = [&](int64_t r0, int64_t r1) {
             for (int64_t r = r0; r < r1; ++r) qk.quantize(rowF32(x, r), q + r * qStride, nIn);
+            if (tiled) kernels::gemmPrepareTokens(w.type, nIn, q, qStride, r0, r1, info);
         };
         if (nTok > 1)
             pool_.parallelFor(nTok, quantizeRows);
@@ -48,6 +64,17 @@ Status CpuBackend::matmul(const TensorRef& w, const TensorRef& x, const TensorRe
     const size_t wStride = w.stride();
     const uint8_t* wBase = rowPtr(w, 0);
     const GgmlType wType = w.type;
+    if (tiled) {
+        float* out0 = rowF32(out, 0);
+        const size_t outStride = out.stride() / sizeof(float);
+        const int64_t nPanels = (nOut + kPanelRows - 1) / kPanelRows;
+        pool_.parallelFor(nPanels, [&](int64_t p0, int64_t p1) {
+            kernels::gemmRows(wType, isa, nIn, wBase, wStride, p0 * kPanelRows,
+                              std::min(nOut, p1 * kPanelRows), act, qStride, info, nTok, out0,
+                              outStride);
+        });
+        return {};
+    }
     pool_.parallelFor(nOut, [&](int64_t o0, int64_t o1) {
         for (int64_t ob = o0; ob < o1; ob += kRowBlock) {
             const int64_t oe = std::min(o1, ob + kRowBlock);

@@ -2,8 +2,10 @@
 // bytes read (the number that bounds token generation). A 1024-row x 4096-column weight matrix
 // (2-16 MiB: out of L2, like a real layer's slice) is dotted with one quantized activation
 // row, once per row (vecDot) and four rows at a time (vecDotRows), and with two activation rows
-// per weight pass (vecDotRows2, prefill; GFLOP/s counts both).
+// per weight pass (vecDotRows2, prefill; GFLOP/s counts both). gemm/: the tiled prefill kernels
+// (gemm.h), the same matrix against 64 token rows, one thread, in GFLOP/s.
 //   bench_kernels --benchmark_filter='q4_0'     bench_kernels --benchmark_min_time=0.2
+#include "engine/cpu/kernels/gemm.h"
 #include "engine/cpu/kernels/kernels.h"
 
 #include <benchmark/benchmark.h>
@@ -71,6 +73,24 @@ void benchVecDot(benchmark::State& state, GgmlType type, Isa isa, DotMode mode) 
         2.0 * acts * kCols * kRows * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+void benchGemm(benchmark::State& state, GgmlType type, Isa isa) {
+    constexpr int64_t kTokens = 64;
+    const Fixture f = makeFixture(type);
+    std::vector<uint8_t> acts;
+    for (int64_t t = 0; t < kTokens; ++t) acts.insert(acts.end(), f.act.begin(), f.act.end());
+    std::vector<int32_t> info(gemmTokenInfoSize(type, kCols) * kTokens + 1);
+    gemmPrepareTokens(type, kCols, acts.data(), f.act.size(), 0, kTokens, info.data());
+    std::vector<float> out(size_t(kRows * kTokens));
+    for (auto _ : state) {
+        gemmRows(type, isa, kCols, f.weights.data(), f.rowBytes, 0, kRows, acts.data(),
+                 f.act.size(), info.data(), kTokens, out.data(), kRows);
+        benchmark::DoNotOptimize(out.data());
+        benchmark::ClobberMemory();
+    }
+    state.counters["GFLOP/s"] = benchmark::Counter(
+        2.0 * kTokens * kCols * kRows * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 void benchQuantizeActivations(benchmark::State& state, GgmlType actType, Isa isa) {
     std::vector<float> x(kCols);
     std::mt19937 rng(1);
@@ -101,6 +121,8 @@ int registerAll() {
                                          DotMode::Rows);
             benchmark::RegisterBenchmark(("vecDotRows2/" + name).c_str(), benchVecDot, t, isa,
                                          DotMode::RowsPair);
+            if (isa != Isa::Scalar && gemmSupported(t, isa))
+                benchmark::RegisterBenchmark(("gemm/" + name).c_str(), benchGemm, t, isa);
         }
         for (GgmlType t : {GgmlType::Q8_0, GgmlType::Q8_1, GgmlType::Q8_K, GgmlType::F16})
             benchmark::RegisterBenchmark(

@@ -1,0 +1,27 @@
+// Tiled prefill products (gemm.h), AVX2 + FMA + F16C: 8 weight rows per ymm register, maddubs dot
+// products. Compiled with this ISA's flags and used only when CPUID says so.
+#include "engine/cpu/kernels/block_types.h"
+#include "engine/cpu/kernels/gemm_isa.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace hearth::kernels {
+namespace {
+#define HEARTH_GEMM_512 0
+#include "engine/cpu/kernels/gemm_x86.h"
+#undef HEARTH_GEMM_512
+} // namespace
+
+void gemmRowsAvx2(GgmlType type, int64_t n, const void* weights, size_t rowStride, int64_t row0,
+                  int64_t row1, const void* acts, size_t actStride, const int32_t* tokenInfo,
+                  int64_t nTok, float* out, size_t outStride) {
+    gemmRowsX86(type, n, weights, rowStride, row0, row1, acts, actStride, tokenInfo, nTok, out,
+                outStride);
+}
+
+} // namespace hearth::kernels
