@@ -1,6 +1,8 @@
 // hearth-cli bench MODEL: prompt processing (-p tokens in one batch) and generation (-n tokens one
 // at a time from an empty context), -r repetitions after a warm-up, like the reference's
 // llama-bench, so the figures compare directly. Random token ids; output is not looked at.
+// Also reported: model open time (Model::load, memory map) and time to first token for a
+// --ttft-token prompt (its evaluation to the first logits, in a fresh context position 0).
 #include "app/cli/cli_command.h"
 #include "engine/cpu/kernels/kernels.h"
 #include "engine/model/model.h"
@@ -119,19 +121,24 @@ int runBench(const QStringList& args) {
     const QCommandLineOption compare(QStringLiteral("compare"),
                                      QStringLiteral("Print ratios against a saved --json run"),
                                      QStringLiteral("FILE.json"));
-    p.addOptions({pp, tg, threads, reps, kvf32, json, gpu, compare});
+    const QCommandLineOption ttft(
+        QStringLiteral("ttft"), QStringLiteral("Prompt tokens for time to first token (0 = skip)"),
+        QStringLiteral("N"), QStringLiteral("100"));
+    p.addOptions({pp, tg, threads, reps, kvf32, json, gpu, compare, ttft});
     p.process(args);
     if (p.positionalArguments().size() != 1) {
         err << "hearth-cli bench: exactly one MODEL is required\n";
         return 2;
     }
-    bool ok1, ok2, ok3, ok4;
+    bool ok1, ok2, ok3, ok4, ok5;
     const int nPrompt = p.value(pp).toInt(&ok1);
     const int nGen = p.value(tg).toInt(&ok2);
     const int nThreads = p.value(threads).toInt(&ok3);
     const int nReps = p.value(reps).toInt(&ok4);
-    if (!ok1 || !ok2 || !ok3 || !ok4 || nPrompt < 0 || nGen < 0 || nReps < 1) {
-        err << "hearth-cli bench: -p, -n, -t and -r take non-negative numbers (-r at least 1)\n";
+    const int nTtft = p.value(ttft).toInt(&ok5);
+    if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5 || nPrompt < 0 || nGen < 0 || nReps < 1 || nTtft < 0) {
+        err << "hearth-cli bench: -p, -n, -t, -r and --ttft take non-negative numbers (-r at least "
+               "1)\n";
         return 2;
     }
     // Read the saved run before the (slow) measurement so a bad file fails fast.
@@ -156,16 +163,19 @@ int runBench(const QStringList& args) {
     }
     const int gpuLayers = p.value(gpu).toInt();
     const std::unique_ptr<hearth::Backend> gpuBackend = makeGpuBackend(gpuLayers, err);
+    const auto openStart = Clock::now();
     auto m = hearth::Model::load(path, hearth::ModelOptions{nThreads, gpuLayers, gpuBackend.get()});
+    const double openMs =
+        std::chrono::duration<double, std::milli>(Clock::now() - openStart).count();
     if (!m) {
         err << "hearth-cli bench: " << QString::fromStdString(m.error()) << "\n";
         return 1;
     }
     const hearth::Model& mdl = **m;
     hearth::ContextOptions co;
-    co.nCtx = std::max(16, std::max(nPrompt, nGen + 1));
+    co.nCtx = std::max({16, nPrompt, nGen + 1, nTtft});
     co.kvType = p.isSet(kvf32) ? hearth::GgmlType::F32 : hearth::GgmlType::F16;
-    co.maxBatch = std::max(1, std::min(nPrompt, 512));
+    co.maxBatch = std::max(1, std::min(std::max(nPrompt, nTtft), 512));
     auto ctx = hearth::ModelContext::create(mdl, co);
     if (!ctx) {
         err << "hearth-cli bench: " << QString::fromStdString(ctx.error()) << "\n";
@@ -176,6 +186,8 @@ int runBench(const QStringList& args) {
     std::uniform_int_distribution<int32_t> pick(0, mdl.params().nVocab - 1);
     std::vector<int32_t> prompt(static_cast<size_t>(nPrompt));
     for (auto& t : prompt) t = pick(rng);
+    std::vector<int32_t> ttftPrompt(static_cast<size_t>(nTtft));
+    for (auto& t : ttftPrompt) t = pick(rng);
 
     auto fail = [&](const hearth::Status& s) {
         err << "hearth-cli bench: " << QString::fromStdString(s.error()) << "\n";
@@ -195,8 +207,14 @@ int runBench(const QStringList& args) {
     if (nGen > 0)
         if (auto s = runGen(std::min(nGen, 4)); !s) return fail(s);
 
-    Series ppRate, tgRate;
+    Series ppRate, tgRate, ttftMs;
     for (int r = 0; r < nReps; ++r) {
+        if (nTtft > 0) {
+            const auto t0 = Clock::now();
+            if (auto s = c.eval(ttftPrompt, 0, hearth::LogitsFor::Last); !s) return fail(s);
+            ttftMs.values.push_back(
+                std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        }
         if (nPrompt > 0) {
             const auto t0 = Clock::now();
             if (auto s = runPrompt(); !s) return fail(s);
@@ -237,6 +255,12 @@ int runBench(const QStringList& args) {
         o["pp_samples"] = ppRate.json();
         o["tg_samples"] = tgRate.json();
         o["peak_rss_bytes"] = static_cast<qint64>(peak);
+        o["open_ms"] = openMs;
+        if (nTtft > 0) {
+            o["ttft_prompt_tokens"] = nTtft;
+            o["ttft_ms"] = ttftMs.median();
+            o["ttft_samples_ms"] = ttftMs.json();
+        }
         if (p.isSet(compare)) {
             QJsonObject cmp;
             cmp["file"] = p.value(compare);
@@ -262,6 +286,11 @@ int runBench(const QStringList& args) {
                    .arg(tgRate.mean(), 0, 'f', 2)
                    .arg(tgRate.stddev(), 0, 'f', 2)
                    .arg(tgRate.median(), 0, 'f', 2);
+    out << QStringLiteral("open: %1 ms\n").arg(openMs, 0, 'f', 1);
+    if (nTtft > 0)
+        out << QStringLiteral("time to first token (%1-token prompt): %2 ms (median)\n")
+                   .arg(nTtft)
+                   .arg(ttftMs.median(), 0, 'f', 1);
     out << QStringLiteral("peak RSS: %1 MiB\n")
                .arg(static_cast<double>(peak) / (1024.0 * 1024.0), 0, 'f', 1);
     if (p.isSet(compare)) {

@@ -5,6 +5,7 @@
 #include "engine/cpu/fp16.h"
 #include "engine/cpu/kernels/kernels.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -51,7 +52,8 @@ Status CpuBackend::rope(const TensorRef& x, std::span<const int32_t> positions,
     const float thetaScale = std::pow(p.freqBase, -2.0f / static_cast<float>(p.nRot));
     const int half = p.nRot / 2;
     auto work = [&](int64_t r0, int64_t r1) {
-        std::vector<float> cache(static_cast<size_t>(p.nRot));
+        thread_local std::vector<float> cache;
+        if (cache.size() < static_cast<size_t>(p.nRot)) cache.resize(static_cast<size_t>(p.nRot));
         for (int64_t r = r0; r < r1; ++r) {
             float theta = static_cast<float>(positions[static_cast<size_t>(r)]);
             for (int i0 = 0; i0 < p.nRot; i0 += 2) {
@@ -111,9 +113,12 @@ Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
     const int64_t nTasks = q.rows * p.nHeads;
 
     auto work = [&](int64_t t0, int64_t t1) {
-        std::vector<uint8_t> qConv(static_cast<size_t>(hd) * elem);
-        std::vector<float> scores;
-        std::vector<uint8_t> probs;
+        // Per-thread scratch that only ever grows: the token path allocates nothing.
+        thread_local std::vector<uint8_t> qConv;
+        thread_local std::vector<float> scores;
+        thread_local std::vector<uint8_t> probs;
+        if (qConv.size() < static_cast<size_t>(hd) * elem)
+            qConv.resize(static_cast<size_t>(hd) * elem);
         for (int64_t task = t0; task < t1; ++task) {
             const int64_t i = task / p.nHeads;
             const int h = static_cast<int>(task % p.nHeads);
@@ -122,7 +127,7 @@ Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
             const float* qh = rowF32(q, i) + static_cast<int64_t>(h) * hd;
             for (int d = 0; d < hd; ++d) storeElement(qConv.data(), d, type, qh[d]);
 
-            scores.resize(static_cast<size_t>(nKv));
+            if (scores.size() < static_cast<size_t>(nKv)) scores.resize(static_cast<size_t>(nKv));
             float mx = -INFINITY;
             for (int64_t j = 0; j < nKv; ++j) {
                 const uint8_t* kr = rowPtr(cache.k, j) + static_cast<size_t>(kvh) * hd * elem;
@@ -136,7 +141,8 @@ Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
                 sum += scores[j];
             }
             const float inv = static_cast<float>(1.0 / sum);
-            probs.resize(static_cast<size_t>(nKv) * elem);
+            if (probs.size() < static_cast<size_t>(nKv) * elem)
+                probs.resize(static_cast<size_t>(nKv) * elem);
             for (int64_t j = 0; j < nKv; ++j) storeElement(probs.data(), j, type, scores[j] * inv);
 
             float* o = rowF32(out, i) + static_cast<int64_t>(h) * hd;
@@ -144,7 +150,9 @@ Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
                 o[d] = dot(nKv, rowPtr(cache.vT, static_cast<int64_t>(kvh) * hd + d), probs.data());
         }
     };
-    pool_.parallelFor(nTasks, work);
+    // Each (token, head) task is computed whole by one thread, so any split gives the same
+    // result; a few pieces per thread let a free thread take over from a slow one.
+    pool_.parallelForGrains(nTasks, std::max<int64_t>(1, nTasks / (4 * pool_.size())), work);
     return {};
 }
 

@@ -33,6 +33,9 @@ public:
     Status layerNorm(const TensorRef& x, const TensorRef& weight, const TensorRef& bias, float eps,
                      const TensorRef& out) override;
     Status matmul(const TensorRef& w, const TensorRef& x, const TensorRef& out) override;
+    // One token (decode): all matrices in one pass over fixed row pieces; else matmul each.
+    Status matmuls(std::span<const TensorRef> ws, const TensorRef& x,
+                   std::span<const TensorRef> outs) override;
     Status add(const TensorRef& a, const TensorRef& b, const TensorRef& out) override;
     Status mul(const TensorRef& a, const TensorRef& b, const TensorRef& out) override;
     Status scale(const TensorRef& x, float s, const TensorRef& out) override;
@@ -50,7 +53,8 @@ public:
 
 private:
     ThreadPool pool_;
-    std::vector<uint8_t> quantScratch_; // activations converted to a vecDotType
+    std::vector<uint8_t> quantScratch_;  // activations converted to a vecDotType
+    std::vector<uint8_t> matvecScratch_; // matmuls' token in each vecDotType it needs
 };
 
 // Host address of row `row` of t (CPU buffers are always host memory).

@@ -1,6 +1,6 @@
 #include "engine/cpu/thread_pool.h"
 
-#include <algorithm>
+#include <chrono>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -11,84 +11,116 @@
 
 namespace hearth::cpu {
 namespace {
-// Workers spin this many rounds before sleeping: decode issues hundreds of small ops per token,
-// and waking a sleeping thread costs more than most of them.
-constexpr int kSpinRounds = 2000;
+// Idle workers spin this long before sleeping: decode issues a hundred small jobs per token a
+// few microseconds apart, and waking a sleeping thread costs more than most of them.
+constexpr auto kSpinTime = std::chrono::microseconds(100);
+// The caller, waiting for pieces other threads are still running, spins this long, then yields
+// (on a busy machine the thread it waits for may not be running at all).
+constexpr auto kWaitSpinTime = std::chrono::microseconds(50);
 
-void chunkBounds(int64_t n, int chunks, int index, int64_t& begin, int64_t& end) {
-    begin = n * index / chunks;
-    end = n * (index + 1) / chunks;
+constexpr int kIndexBits = 24;
+constexpr uint64_t kIndexMask = (uint64_t{1} << kIndexBits) - 1;
+constexpr int64_t kMaxPieces = int64_t{1} << (kIndexBits - 1); // headroom for futile claims
+
+// Spins with a pause until done() or `limit` passes; true when done() came true.
+template <class Done> bool spinUntil(Done&& done, std::chrono::microseconds limit) {
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+        for (int i = 0; i < 64; ++i) {
+            if (done()) return true;
+            HEARTH_CPU_RELAX();
+        }
+        if (std::chrono::steady_clock::now() - start > limit) return false;
+    }
 }
 } // namespace
 
 ThreadPool::ThreadPool(int nThreads) : nThreads_(std::max(1, nThreads)) {
-    for (int i = 1; i < nThreads_; ++i) workers_.emplace_back([this, i] { workerLoop(i); });
+    for (int i = 1; i < nThreads_; ++i) workers_.emplace_back([this] { workerLoop(); });
 }
 
 ThreadPool::~ThreadPool() {
-    {
-        std::lock_guard lock(mutex_);
-        stop_ = true;
-        generation_.fetch_add(1);
-    }
-    wake_.notify_all();
+    stop_.store(true, std::memory_order_seq_cst);
+    epoch_.store(++generation_, std::memory_order_seq_cst);
+    epoch_.notify_all();
     for (auto& t : workers_) t.join();
 }
 
-void ThreadPool::parallelFor(int64_t n, const std::function<void(int64_t, int64_t)>& fn) {
-    if (n <= 0) return;
-    const int chunks = static_cast<int>(std::min<int64_t>(nThreads_, n));
-    if (chunks == 1) {
-        fn(0, n);
-        return;
-    }
-    {
-        std::lock_guard lock(mutex_);
-        job_ = &fn;
-        jobSize_ = n;
-        jobChunks_ = chunks;
-        pending_.store(chunks - 1);
-        generation_.fetch_add(1, std::memory_order_release);
-    }
-    wake_.notify_all();
-    int64_t begin, end;
-    chunkBounds(n, chunks, 0, begin, end);
-    fn(begin, end);
-    // Spin briefly, then yield: on an oversubscribed machine the workers may not be running.
-    for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
-        if (spins < kSpinRounds)
-            HEARTH_CPU_RELAX();
-        else
-            std::this_thread::yield();
+void ThreadPool::pieceBounds(int64_t piece, int64_t& begin, int64_t& end) const {
+    if (grain_ > 0) {
+        begin = piece * grain_;
+        end = std::min(n_, begin + grain_);
+    } else {
+        begin = n_ * piece / pieces_;
+        end = n_ * (piece + 1) / pieces_;
     }
 }
 
-void ThreadPool::workerLoop(int index) {
-    uint64_t seen = 0;
-    for (;;) {
-        int spins = 0;
-        while (generation_.load(std::memory_order_acquire) == seen && spins < kSpinRounds) {
-            HEARTH_CPU_RELAX();
-            ++spins;
-        }
-        const std::function<void(int64_t, int64_t)>* job;
-        int64_t size;
-        int chunks;
-        {
-            std::unique_lock lock(mutex_);
-            wake_.wait(lock, [&] { return generation_.load() != seen; });
-            seen = generation_.load();
-            if (stop_) return;
-            job = job_;
-            size = jobSize_;
-            chunks = jobChunks_;
-        }
-        if (index < chunks) {
+void ThreadPool::run(int64_t n, int64_t pieces, int64_t grain, PieceFn fn, void* ctx) {
+    if (pieces > kMaxPieces) { // keep the count within the state word (bounds still fixed by n)
+        grain = (n + kMaxPieces - 1) / kMaxPieces;
+        pieces = (n + grain - 1) / grain;
+    }
+    fn_ = fn;
+    ctx_ = ctx;
+    n_ = n;
+    pieces_ = pieces;
+    grain_ = grain;
+    if (nThreads_ == 1 || pieces == 1) {
+        for (int64_t p = 0; p < pieces; ++p) {
             int64_t begin, end;
-            chunkBounds(size, chunks, index, begin, end);
-            (*job)(begin, end);
-            pending_.fetch_sub(1, std::memory_order_acq_rel);
+            pieceBounds(p, begin, end);
+            fn(ctx, begin, end);
         }
+        return;
+    }
+    done_.store(0, std::memory_order_relaxed);
+    ++generation_;
+    state_.store((static_cast<uint64_t>(generation_ & 0xFFFF) << 48) |
+                     (static_cast<uint64_t>(pieces) << kIndexBits),
+                 std::memory_order_seq_cst);
+    epoch_.store(generation_, std::memory_order_seq_cst);
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) epoch_.notify_all();
+    claimPieces();
+    auto finished = [&] { return done_.load(std::memory_order_acquire) == pieces; };
+    if (!spinUntil(finished, kWaitSpinTime))
+        while (!finished()) std::this_thread::yield();
+}
+
+void ThreadPool::claimPieces() {
+    for (;;) {
+        // A successful claim also acquires the job fields written before the state was stored.
+        const uint64_t s = state_.fetch_add(1, std::memory_order_acq_rel);
+        const int64_t index = static_cast<int64_t>(s & kIndexMask);
+        const int64_t count = static_cast<int64_t>((s >> kIndexBits) & kIndexMask);
+        if (index >= count) return;
+        int64_t begin, end;
+        pieceBounds(index, begin, end);
+        fn_(ctx_, begin, end);
+        done_.fetch_add(1, std::memory_order_release);
+    }
+}
+
+void ThreadPool::workerLoop() {
+    uint32_t seen = 0;
+    for (;;) {
+        uint32_t now = epoch_.load(std::memory_order_acquire);
+        if (now == seen) {
+            spinUntil([&] { return (now = epoch_.load(std::memory_order_acquire)) != seen; },
+                      kSpinTime);
+            while (now == seen) {
+                // Announce the sleep before the last look, so a publisher either sees us asleep
+                // (and notifies) or we see its new epoch.
+                sleepers_.fetch_add(1, std::memory_order_seq_cst);
+                if (epoch_.load(std::memory_order_seq_cst) == seen)
+                    epoch_.wait(seen, std::memory_order_seq_cst);
+                sleepers_.fetch_sub(1, std::memory_order_seq_cst);
+                now = epoch_.load(std::memory_order_acquire);
+            }
+        }
+        seen = now;
+        if (stop_.load(std::memory_order_acquire)) return;
+        claimPieces();
     }
 }
 

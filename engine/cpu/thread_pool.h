@@ -1,13 +1,19 @@
 #pragma once
 // A fixed pool of worker threads for splitting one op's work. Work is always split into the same
 // independent pieces (rows, heads), each computed start-to-finish by one thread in a fixed order,
-// so results never depend on how many threads ran them.
+// so results never depend on how many threads ran them or which thread took which piece.
+//
+// Hand-off without locks: a job is published by bumping one atomic word (generation, next piece,
+// piece count); every thread, the caller included, claims pieces from it with fetch_add until
+// none are left. A thread that is late (descheduled on a busy machine) simply finds nothing left,
+// so nobody waits for a thread that never started. Idle workers spin briefly, then sleep on a
+// futex (std::atomic::wait), woken only when someone is asleep.
+#include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <functional>
-#include <mutex>
 #include <thread>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace hearth::cpu {
@@ -22,22 +28,52 @@ public:
     int size() const { return nThreads_; }
 
     // Calls fn(begin, end) on contiguous chunks covering [0, n), one chunk per thread (fewer when
-    // n is small); the caller runs chunk 0. Returns when every chunk is done.
-    void parallelFor(int64_t n, const std::function<void(int64_t, int64_t)>& fn);
+    // n is small). Returns when every chunk is done. Chunk bounds depend on the thread count.
+    template <class F> void parallelFor(int64_t n, F&& fn) {
+        if (n <= 0) return;
+        const int64_t chunks = std::min<int64_t>(nThreads_, n);
+        run(n, chunks, 0, thunk<F>, const_cast<void*>(static_cast<const void*>(&fn)));
+    }
+
+    // Calls fn(begin, end) on pieces of `grain` items covering [0, n) (the last one shorter).
+    // Piece bounds depend only on n and grain, never on the thread count, and whichever thread
+    // is free takes the next piece, so a slow thread never holds up the others.
+    template <class F> void parallelForGrains(int64_t n, int64_t grain, F&& fn) {
+        if (n <= 0) return;
+        if (grain < 1) grain = 1;
+        run(n, (n + grain - 1) / grain, grain, thunk<F>,
+            const_cast<void*>(static_cast<const void*>(&fn)));
+    }
 
 private:
-    void workerLoop(int index);
+    using PieceFn = void (*)(void* ctx, int64_t begin, int64_t end);
+    template <class F> static void thunk(void* ctx, int64_t begin, int64_t end) {
+        (*static_cast<std::remove_reference_t<F>*>(ctx))(begin, end);
+    }
+
+    // Splits [0, n) into `pieces` pieces: `grain` items each, or evenly when grain is 0.
+    void run(int64_t n, int64_t pieces, int64_t grain, PieceFn fn, void* ctx);
+    void pieceBounds(int64_t piece, int64_t& begin, int64_t& end) const;
+    // Claims and runs pieces of the current job until none are left.
+    void claimPieces();
+    void workerLoop();
 
     int nThreads_;
     std::vector<std::thread> workers_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::atomic<uint64_t> generation_{0};
-    std::atomic<int> pending_{0};
-    const std::function<void(int64_t, int64_t)>* job_ = nullptr;
-    int64_t jobSize_ = 0;
-    int jobChunks_ = 0;
-    bool stop_ = false;
+
+    // The job: written by the caller before the state word is published, read by a thread only
+    // after it has claimed a piece (so never while the caller may rewrite it).
+    PieceFn fn_ = nullptr;
+    void* ctx_ = nullptr;
+    int64_t n_ = 0, pieces_ = 0, grain_ = 0;
+
+    // bits 0-23: next piece, 24-47: piece count, 48-63: generation.
+    alignas(64) std::atomic<uint64_t> state_{0};
+    alignas(64) std::atomic<int64_t> done_{0};   // pieces finished in the current job
+    alignas(64) std::atomic<uint32_t> epoch_{0}; // generation, for sleeping workers to wait on
+    std::atomic<int> sleepers_{0};
+    std::atomic<bool> stop_{false};
+    uint32_t generation_ = 0;
 };
 
 } // namespace hearth::cpu

@@ -24,4 +24,12 @@ TensorRef TensorRef::colRange(int64_t first, int64_t count) const {
     return r;
 }
 
+Status Backend::matmuls(std::span<const TensorRef> ws, const TensorRef& x,
+                        std::span<const TensorRef> outs) {
+    if (ws.size() != outs.size()) return makeError("matmuls: weights and outputs differ in count");
+    for (size_t i = 0; i < ws.size(); ++i)
+        if (auto s = matmul(ws[i], x, outs[i]); !s) return s;
+    return {};
+}
+
 } // namespace hearth

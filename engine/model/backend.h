@@ -140,6 +140,11 @@ public:
     // out [N, nOut] F32. Quantized W: x is first quantized per row to the type's vecDotType, as
     // ggml does, so results match the reference implementation. out must not alias x.
     virtual Status matmul(const TensorRef& w, const TensorRef& x, const TensorRef& out) = 0;
+    // outs[i] = x · ws[i]ᵀ for weight matrices sharing one input (Q, K, V; gate, up), each as
+    // matmul computes it. A backend may run them as one pass (x converted once, one hand-off to
+    // its threads); the default calls matmul for each. ws and outs have the same length.
+    virtual Status matmuls(std::span<const TensorRef> ws, const TensorRef& x,
+                           std::span<const TensorRef> outs);
 
     // Element-wise out = a + b / a * b, where b has as many rows as a or exactly one row
     // (broadcast: bias, norm weight). All F32, in place allowed (out == a).

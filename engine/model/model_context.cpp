@@ -1,13 +1,16 @@
 #include "engine/model/model_context.h"
 
-#include "engine/fit/engine_preflight.h"
-
 #include <algorithm>
 #include <cmath>
 
 namespace hearth {
 namespace {
 constexpr int kLogitRows = 32; // logits are produced this many rows at a time
+
+// One matrix product through matmuls(), which backends may run faster for a single token.
+Status matmul1(Backend* be, const TensorRef& w, const TensorRef& x, const TensorRef& out) {
+    return be->matmuls(std::span(&w, 1), x, std::span(&out, 1));
+}
 } // namespace
 
 // Scratch tensors of one backend, each with room for maxBatch rows.
@@ -25,9 +28,6 @@ Result<std::unique_ptr<ModelContext>> ModelContext::create(const Model& model,
     if (options.nCtx <= 0) return makeError("context length must be positive");
     if (options.kvType != GgmlType::F16 && options.kvType != GgmlType::F32)
         return makeError("KV cache type must be f16 or f32");
-    // Refuse, with the numbers, a KV cache that cannot fit instead of trying to allocate it.
-    if (auto fits = fit::preflightContextCreate(model, options); !fits)
-        return std::move(fits).takeError();
     std::unique_ptr<ModelContext> c(new ModelContext(model, options));
     c->options_.maxBatch = std::clamp(options.maxBatch, 1, options.nCtx);
     const ModelParams& p = model.params();
@@ -145,11 +145,11 @@ Status ModelContext::evalBatch(std::span<const int32_t> tokens, int pos0, Logits
         // Attention block.
         HEARTH_TRY(be->rmsNorm(hx, L.attnNorm, p.normEps, xn));
         if (L.wqkv.buffer) {
-            HEARTH_TRY(be->matmul(L.wqkv, xn, qkv));
+            HEARTH_TRY(matmul1(be, L.wqkv, xn, qkv));
         } else {
-            HEARTH_TRY(be->matmul(L.wq, xn, q));
-            HEARTH_TRY(be->matmul(L.wk, xn, k));
-            HEARTH_TRY(be->matmul(L.wv, xn, v));
+            // One pass for the three (one hand-off to the threads, the input converted once).
+            const TensorRef w3[3] = {L.wq, L.wk, L.wv}, o3[3] = {q, k, v};
+            HEARTH_TRY(be->matmuls(w3, xn, o3));
         }
         if (L.bq.buffer) HEARTH_TRY(be->add(q, L.bq, q));
         if (L.bk.buffer) HEARTH_TRY(be->add(k, L.bk, k));
@@ -169,7 +169,7 @@ Status ModelContext::evalBatch(std::span<const int32_t> tokens, int pos0, Logits
         }
         const TensorRef attn = ws->attn.row(0, n);
         HEARTH_TRY(be->attention(q, cache, pos0, ap, attn));
-        HEARTH_TRY(be->matmul(L.wo, attn, xn));
+        HEARTH_TRY(matmul1(be, L.wo, attn, xn));
         HEARTH_TRY(be->add(hx, xn, hx));
 
         // Feed-forward block.
@@ -177,13 +177,13 @@ Status ModelContext::evalBatch(std::span<const int32_t> tokens, int pos0, Logits
         const TensorRef ffn = ws->ffn.row(0, n);
         const TensorRef gate = ffn.colRange(0, p.nFf), up = ffn.colRange(p.nFf, p.nFf);
         if (L.gateUp.buffer) {
-            HEARTH_TRY(be->matmul(L.gateUp, xn, ffn));
+            HEARTH_TRY(matmul1(be, L.gateUp, xn, ffn));
         } else {
-            HEARTH_TRY(be->matmul(L.gate, xn, gate));
-            HEARTH_TRY(be->matmul(L.up, xn, up));
+            const TensorRef w2[2] = {L.gate, L.up}, o2[2] = {gate, up};
+            HEARTH_TRY(be->matmuls(w2, xn, o2));
         }
         HEARTH_TRY(be->swiglu(gate, up, gate));
-        HEARTH_TRY(be->matmul(L.down, gate, xn));
+        HEARTH_TRY(matmul1(be, L.down, gate, xn));
         HEARTH_TRY(be->add(hx, xn, hx));
     }
 
@@ -205,7 +205,7 @@ Status ModelContext::evalBatch(std::span<const int32_t> tokens, int pos0, Logits
         const TensorRef xn = ws->xn.row(r, m);
         HEARTH_TRY(be->rmsNorm(ws->x.row(r, m), W.outputNorm, p.normEps, xn));
         const TensorRef out = ws->logits.row(0, m);
-        HEARTH_TRY(be->matmul(W.output, xn, out));
+        HEARTH_TRY(matmul1(be, W.output, xn, out));
         HEARTH_TRY(be->read(out, logitsOut + static_cast<size_t>(r - first) * nVocab));
     }
 #undef HEARTH_TRY

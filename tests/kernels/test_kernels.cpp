@@ -9,6 +9,10 @@
 
 #include <cmath>
 #include <cstring>
+#include <utility>
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 using hearth::GgmlType;
 using hearth::ggmlTypeName;
@@ -318,6 +322,74 @@ private slots:
                                             .arg(r)));
                 }
             }
+        }
+    }
+
+    // Row lengths whose block count is not a multiple of the SIMD kernels' block groups, with the
+    // weight rows and the activation ending right before an unreadable page: the kernels must
+    // handle the leftover blocks and never read past a row's last byte.
+    void kernelsHandleBlockTailsAtBufferEnd_data() {
+        QTest::addColumn<int>("type");
+        for (GgmlType t : {GgmlType::Q4_0, GgmlType::Q8_0, GgmlType::Q4_1, GgmlType::Q5_0,
+                           GgmlType::IQ4_NL, GgmlType::Q4_K, GgmlType::Q6_K})
+            QTest::newRow(ggmlTypeName(t).data()) << int(t);
+    }
+    void kernelsHandleBlockTailsAtBufferEnd() {
+        QFETCH(int, type);
+        const auto t = GgmlType(type);
+        const TypeKernels& ref = kernelsFor(t, Isa::Scalar);
+        const int64_t blockElems = ggmlTypeInfo(t).blockSize;
+        const long page = sysconf(_SC_PAGESIZE);
+        for (int64_t blocks : {1, 2, 3, 5, 7, 25}) {
+            const int64_t n = blocks * blockElems, rows = 5;
+            const size_t rowBytes = size_t(*hearth::ggmlRowBytes(t, n));
+            const size_t actBytes = size_t(*hearth::ggmlRowBytes(ref.vecDotType, n));
+            // Weights and activation each end exactly where a PROT_NONE page begins.
+            auto guarded = [&](size_t bytes) {
+                const size_t span = (bytes + size_t(page) - 1) / size_t(page) * size_t(page);
+                auto* m =
+                    static_cast<uint8_t*>(mmap(nullptr, span + size_t(page), PROT_READ | PROT_WRITE,
+                                               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+                if (m == MAP_FAILED) qFatal("mmap failed");
+                mprotect(m + span, size_t(page), PROT_NONE);
+                return std::pair{m, m + span - bytes};
+            };
+            auto [wMap, w] = guarded(rowBytes * size_t(rows));
+            auto [aMap, a] = guarded(actBytes);
+            for (int64_t r = 0; r < rows; ++r) {
+                const auto q = kt::quantizeRow(t, kt::randomRow(n, uint32_t(7 * r + n), 0.02f));
+                std::memcpy(w + size_t(r) * rowBytes, q.data(), rowBytes);
+            }
+            const auto aq = kt::quantizeRow(ref.vecDotType, kt::randomRow(n, uint32_t(n + 3)));
+            std::memcpy(a, aq.data(), actBytes);
+            std::vector<Isa> isas = simdIsas();
+            for (Isa isa : isas) {
+                std::vector<float> out(static_cast<size_t>(rows)), out2(static_cast<size_t>(rows));
+                vecDotRows(t, isa, n, w, rowBytes, rows, a, out.data());
+                vecDotRows2(t, isa, n, w, rowBytes, rows, a, a, out2.data(), out2.data());
+                for (int64_t r = 0; r < rows; ++r) {
+                    const uint8_t* wr = w + size_t(r) * rowBytes;
+                    const auto wf = kt::dequantizeRow(t, wr, n);
+                    const auto af = kt::dequantizeRow(ref.vecDotType, a, n);
+                    const double scalar = ref.vecDot(n, wr, a);
+                    const double simd = kernelsFor(t, isa).vecDot(n, wr, a);
+                    const QString what = QString("%1 %2 blocks=%3 r=%4")
+                                             .arg(typeName(t), isaName(isa))
+                                             .arg(blocks)
+                                             .arg(r);
+                    QVERIFY2(std::fabs(simd - scalar) <= 2e-6 * absDot(wf, af) + 1e-9,
+                             qPrintable(what));
+                    QVERIFY2(std::fabs(out[size_t(r)] - simd) <=
+                                 1e-5 * std::max(1.0, std::fabs(simd)),
+                             qPrintable(what));
+                    QVERIFY2(out2[size_t(r)] == out[size_t(r)], qPrintable(what));
+                }
+            }
+            munmap(wMap,
+                   (rowBytes * size_t(rows) + size_t(page) - 1) / size_t(page) * size_t(page) +
+                       size_t(page));
+            munmap(aMap,
+                   (actBytes + size_t(page) - 1) / size_t(page) * size_t(page) + size_t(page));
         }
     }
 

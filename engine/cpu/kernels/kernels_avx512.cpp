@@ -170,12 +170,388 @@ template <class Block> void setPairKernels(KernelTable& table, GgmlType type) {
     k.vecDotRows2 = vecDotRows2Pairs<Block>;
 }
 
+// ---------------------------------------------------------------- Q4_0 / Q8_0 in groups
+// Blocks of 18 (Q4_0) or 34 (Q8_0) bytes gathered with one word permute: four Q4_0 blocks
+// (72 bytes) or two Q8_0 blocks (68 bytes) make one 64-byte vector of levels, and one word permute
+// brings their scales into the dpbusd lanes they belong to (lane l: block l / lanes-per-block).
+// That replaces a load, a shuffle and two scalar half conversions per block and row. Loads past
+// a group's end are masked, so the last group of a buffer never reads beyond it.
+
+// Word permute index: idx[i] = blockWords * (i / perBlock) + offset + i % perBlock (the blocks'
+// level bytes start at even offsets, so word permutes, plain AVX-512BW, can gather them).
+template <int kBlockWords, int kPerBlock, int kOffset> __m512i gatherWords() {
+    alignas(64) uint16_t idx[32];
+    for (int i = 0; i < 32; ++i)
+        idx[i] = static_cast<uint16_t>(kBlockWords * (i / kPerBlock) + kOffset + i % kPerBlock);
+    return _mm512_load_si512(idx);
+}
+template <int kBlockWords, int kLanesPerBlock> __m512i gatherScaleWords() {
+    alignas(64) uint16_t idx[32];
+    for (int i = 0; i < 32; ++i)
+        idx[i] = static_cast<uint16_t>(i < 16 ? kBlockWords * (i / kLanesPerBlock) : 0);
+    return _mm512_load_si512(idx);
+}
+
+__m512 halvesToFloat(__m512i words) { // the low 16 words
+    return _mm512_maskz_cvtph_ps(0xFFFF, _mm512_maskz_extracti32x8_epi32(0xFF, words, 0));
+}
+
+// Four Q4_0 blocks against four Q8_0 blocks. Levels stay unsigned 0..15 (low nibbles: elements
+// 0-15 of each block, high: 16-31); the -8 comes back as 8 * sum(y), exact in integers.
+struct GroupQ4_0 {
+    static constexpr int kBlocks = 4, kBytes = 4 * 18, kActBytes = 4 * 34;
+    using Block = BlockQ4_0;
+    struct Consts {
+        __m512i qs = gatherWords<9, 8, 1>(), d = gatherScaleWords<9, 4>();
+        __m512i actQs = gatherWords<17, 8, 1>(), actD = gatherScaleWords<17, 4>();
+        __m512i m4 = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
+    };
+    struct Act {
+        __m512i lo, hi, fix;
+        __m512 d;
+    };
+    struct W {
+        __m512i lo, hi;
+        __m512 d;
+    };
+    static Act act(const Consts& c, const uint8_t* p) {
+        const __m512i a = _mm512_loadu_si512(p), b = _mm512_loadu_si512(p + 64);
+        const __m512i a16 = _mm512_loadu_si512(p + 16);
+        const __m512i b16 = _mm512_maskz_loadu_epi8((__mmask64{1} << 56) - 1, p + 80);
+        Act r;
+        r.lo = _mm512_permutex2var_epi16(a, c.actQs, b);     // elements 0-15 of each block
+        r.hi = _mm512_permutex2var_epi16(a16, c.actQs, b16); // elements 16-31
+        r.fix = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), c.eight, r.lo),
+                                    c.eight, r.hi);
+        r.d = halvesToFloat(_mm512_permutex2var_epi16(a, c.actD, b));
+        return r;
+    }
+    static W weights(const Consts& c, const uint8_t* p) {
+        const __m512i a = _mm512_loadu_si512(p);
+        const __m512i b = _mm512_maskz_loadu_epi8(0xFF, p + 64);
+        const __m512i qs = _mm512_permutex2var_epi16(a, c.qs, b);
+        W r;
+        r.lo = _mm512_and_si512(qs, c.m4);
+        r.hi = _mm512_and_si512(_mm512_maskz_srli_epi16(0xFFFFFFFFu, qs, 4), c.m4);
+        r.d = halvesToFloat(_mm512_maskz_permutexvar_epi16(0xFFFFFFFFu, c.d, a));
+        return r;
+    }
+    static __m512i dot(const W& w, const Act& y) {
+        const __m512i p = _mm512_dpbusd_epi32(
+            _mm512_dpbusd_epi32(_mm512_setzero_si512(), w.lo, y.lo), w.hi, y.hi);
+        return _mm512_sub_epi32(p, y.fix);
+    }
+};
+
+// Two Q8_0 blocks against two Q8_0 blocks. Signed levels go into vpdpbusd offset by 128
+// (x ^ 0x80 = x + 128, unsigned); 128 * sum(y) is taken back, exact in integers.
+struct GroupQ8_0 {
+    static constexpr int kBlocks = 2, kBytes = 2 * 34, kActBytes = 2 * 34;
+    using Block = BlockQ8_0;
+    struct Consts {
+        __m512i qs = gatherWords<17, 16, 1>(), d = gatherScaleWords<17, 8>();
+        __m512i bias = _mm512_set1_epi8(static_cast<char>(0x80));
+    };
+    struct Act {
+        __m512i q, fix;
+        __m512 d;
+    };
+    struct W {
+        __m512i q;
+        __m512 d;
+    };
+    static void load(const Consts& c, const uint8_t* p, __m512i& q, __m512& d) {
+        const __m512i a = _mm512_loadu_si512(p);
+        const __m512i b = _mm512_maskz_loadu_epi8(0x0F, p + 64);
+        q = _mm512_permutex2var_epi16(a, c.qs, b);
+        d = halvesToFloat(_mm512_maskz_permutexvar_epi16(0xFFFFFFFFu, c.d, a));
+    }
+    static Act act(const Consts& c, const uint8_t* p) {
+        Act r;
+        load(c, p, r.q, r.d);
+        r.fix = _mm512_dpbusd_epi32(_mm512_setzero_si512(), c.bias, r.q);
+        return r;
+    }
+    static W weights(const Consts& c, const uint8_t* p) {
+        W r;
+        load(c, p, r.q, r.d);
+        r.q = _mm512_xor_si512(r.q, c.bias);
+        return r;
+    }
+    static __m512i dot(const W& w, const Act& y) {
+        return _mm512_sub_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), w.q, y.q), y.fix);
+    }
+};
+
+// kRows weight rows against kActs activation rows; every (row, activation) sees the same
+// operations in the same order whatever kRows and kActs, so all forms agree bit for bit.
+template <class G, int kRows, int kActs>
+void groupRows(const typename G::Consts& c, int64_t n, const uint8_t* base, size_t stride,
+               const uint8_t* const (&acts)[kActs], float* const (&outs)[kActs], int64_t r0) {
+    const int64_t nb = n / 32, ng = nb / G::kBlocks;
+    const uint8_t* w[kRows];
+    for (int k = 0; k < kRows; ++k) w[k] = base + static_cast<size_t>(r0 + k) * stride;
+    __m512 acc[kActs][kRows];
+    for (int a = 0; a < kActs; ++a)
+        for (int k = 0; k < kRows; ++k) acc[a][k] = _mm512_setzero_ps();
+    for (int64_t g = 0; g < ng; ++g) {
+        typename G::Act y[kActs];
+        for (int a = 0; a < kActs; ++a) y[a] = G::act(c, acts[a] + g * G::kActBytes);
+        for (int k = 0; k < kRows; ++k) {
+            const typename G::W x = G::weights(c, w[k] + g * G::kBytes);
+            for (int a = 0; a < kActs; ++a)
+                acc[a][k] = _mm512_fmadd_ps(_mm512_mul_ps(x.d, y[a].d), toFloat(G::dot(x, y[a])),
+                                            acc[a][k]);
+        }
+    }
+    for (int a = 0; a < kActs; ++a) {
+        const auto* ab = reinterpret_cast<const BlockQ8_0*>(acts[a]);
+        for (int k = 0; k < kRows; ++k) {
+            const auto* wb = reinterpret_cast<const typename G::Block*>(w[k]);
+            float sum = hsum512(acc[a][k]);
+            for (int64_t i = ng * G::kBlocks; i < nb; ++i) { // blocks left over: one at a time
+                const __m256i p = dotS8S8(weightBytes(wb[i]), loadI(ab[i].qs));
+                sum += hsum(_mm256_mul_ps(_mm256_set1_ps(h2f(wb[i].d) * h2f(ab[i].d)),
+                                          _mm256_cvtepi32_ps(p)));
+            }
+            outs[a][r0 + k] = sum;
+        }
+    }
+}
+
+template <class G, int kActs>
+void groupRowsAll(int64_t n, const void* weights, size_t stride, int64_t nRows,
+                  const uint8_t* const (&acts)[kActs], float* const (&outs)[kActs]) {
+    const auto* base = static_cast<const uint8_t*>(weights);
+    const typename G::Consts c;
+    int64_t r = 0;
+    for (; r + 4 <= nRows; r += 4) groupRows<G, 4, kActs>(c, n, base, stride, acts, outs, r);
+    for (; r < nRows; ++r) groupRows<G, 1, kActs>(c, n, base, stride, acts, outs, r);
+}
+
+template <class G> float groupVecDot(int64_t n, const void* w, const void* act) {
+    float out;
+    const uint8_t* const acts[1] = {static_cast<const uint8_t*>(act)};
+    float* const outs[1] = {&out};
+    groupRows<G, 1, 1>(typename G::Consts{}, n, static_cast<const uint8_t*>(w), 0, acts, outs, 0);
+    return out;
+}
+
+template <class G>
+void groupVecDotRows(int64_t n, const void* weights, size_t stride, int64_t nRows, const void* act,
+                     float* out) {
+    const uint8_t* const acts[1] = {static_cast<const uint8_t*>(act)};
+    float* const outs[1] = {out};
+    groupRowsAll<G, 1>(n, weights, stride, nRows, acts, outs);
+}
+
+template <class G>
+void groupVecDotRows2(int64_t n, const void* weights, size_t stride, int64_t nRows,
+                      const void* act0, const void* act1, float* out0, float* out1) {
+    const uint8_t* const acts[2] = {static_cast<const uint8_t*>(act0),
+                                    static_cast<const uint8_t*>(act1)};
+    float* const outs[2] = {out0, out1};
+    groupRowsAll<G, 2>(n, weights, stride, nRows, acts, outs);
+}
+
+template <class G> void setGroupKernels(KernelTable& table, GgmlType type) {
+    TypeKernels& k = table[static_cast<uint32_t>(type)];
+    k.vecDot = groupVecDot<G>;
+    k.vecDotRows = groupVecDotRows<G>;
+    k.vecDotRows2 = groupVecDotRows2<G>;
+}
+
+// ---------------------------------------------------------------- k-quants, 512-bit
+// 64 levels per vector against 64 activation bytes in one vpdpbusd: lane l sums levels 4l..4l+3,
+// so a sub-block's scale covers 4 (Q6_K: 16 levels) or 8 (Q4_K: 32 levels) lanes and is applied
+// with one multiply per vector. Levels stay unsigned; Q6_K's -32 offset and Q4_K's mins come back
+// through the activation's block sums. Integer sums are exact; only float order differs from the
+// scalar reference. kRows weight rows share every activation load; the one-row form (vecDot) runs
+// the very same arithmetic per row, so vecDot and vecDotRows agree bit for bit.
+
+__m512i zext256(__m256i v) {
+    return _mm512_maskz_broadcast_i64x4(0x0F, v);
+}
+
+// lane l -> first + l / lanesPerScale: which of a row's scales covers dpbusd lane l.
+__m512i scaleIndex(int first, int lanesPerScale, int stride) {
+    alignas(64) int32_t idx[16];
+    for (int l = 0; l < 16; ++l) idx[l] = first + (l / lanesPerScale) * stride;
+    return _mm512_load_si512(idx);
+}
+
+template <int kRows>
+void q6kRows(int64_t n, const uint8_t* base, size_t stride, const BlockQ8_K* a, float* out) {
+    const int64_t nb = n / kQK_K;
+    const BlockQ6_K* w[kRows];
+    for (int r = 0; r < kRows; ++r)
+        w[r] = reinterpret_cast<const BlockQ6_K*>(base + static_cast<size_t>(r) * stride);
+    const __m512i m4 = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
+    // qh's two bits for level group p go to bits 4-5: << 4, << 2, as they are, >> 2 (p = 0..3).
+    const __m512i shiftLeft01 = _mm512_set_epi64(2, 2, 2, 2, 4, 4, 4, 4);
+    const __m512i shiftRight23 = _mm512_set_epi64(2, 2, 2, 2, 0, 0, 0, 0);
+    const __m512i idx[4] = {scaleIndex(0, 4, 1), scaleIndex(4, 4, 1), scaleIndex(8, 4, 1),
+                            scaleIndex(12, 4, 1)};
+    __m512 acc[kRows];
+    for (int r = 0; r < kRows; ++r) acc[r] = _mm512_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const BlockQ8_K& y = a[i];
+        __m512i yv[4];
+        for (int k = 0; k < 4; ++k) yv[k] = _mm512_loadu_si512(y.qs + 64 * k);
+        const __m256i bsums = loadI(y.bsums);
+        for (int r = 0; r < kRows; ++r) {
+            const BlockQ6_K& b = w[r][i];
+            const __m128i sc8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b.scales));
+            const __m512i sc = _mm512_maskz_cvtepi8_epi32(0xFFFF, sc8);
+            __m512i sumi = _mm512_setzero_si512();
+            for (int h = 0; h < 2; ++h) {
+                const __m512i ql = _mm512_loadu_si512(b.ql + 64 * h);
+                const __m512i qh = _mm512_maskz_broadcast_i64x4(0xFF, loadI(b.qh + 32 * h));
+                const __m512i q01 = _mm512_or_si512(
+                    _mm512_and_si512(ql, m4),
+                    _mm512_and_si512(_mm512_maskz_sllv_epi64(0xFF, qh, shiftLeft01), m30));
+                const __m512i q23 = _mm512_or_si512(
+                    _mm512_and_si512(_mm512_maskz_srli_epi16(0xFFFFFFFFu, ql, 4), m4),
+                    _mm512_and_si512(_mm512_maskz_srlv_epi64(0xFF, qh, shiftRight23), m30));
+                const __m512i d01 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), q01, yv[2 * h]);
+                const __m512i d23 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), q23, yv[2 * h + 1]);
+                sumi = _mm512_add_epi32(
+                    sumi, _mm512_maskz_mullo_epi32(
+                              0xFFFF, d01, _mm512_maskz_permutexvar_epi32(0xFFFF, idx[2 * h], sc)));
+                sumi = _mm512_add_epi32(
+                    sumi,
+                    _mm512_maskz_mullo_epi32(
+                        0xFFFF, d23, _mm512_maskz_permutexvar_epi32(0xFFFF, idx[2 * h + 1], sc)));
+            }
+            // Levels were stored 0..63: take back 32 * sum_g scale_g * bsum_g.
+            const __m256i offset = _mm256_madd_epi16(_mm256_cvtepi8_epi16(sc8), bsums);
+            sumi = _mm512_sub_epi32(sumi, zext256(_mm256_slli_epi32(offset, 5)));
+            acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(h2f(b.d) * y.d), toFloat(sumi), acc[r]);
+        }
+    }
+    for (int r = 0; r < kRows; ++r) out[r] = hsum512(acc[r]);
+}
+
+// A Q4_K super-block's 8 six-bit scales (bytes 0-7 of sc) and mins (of mn), from its 12 bytes.
+void q4kScalesMins(const uint8_t* packed, uint64_t& sc, uint64_t& mn) {
+    uint32_t u[3];
+    std::memcpy(u, packed, 12);
+    constexpr uint32_t k6 = 0x3F3F3F3F, k4 = 0x0F0F0F0F, k2 = 0x03030303;
+    const uint32_t sc0 = u[0] & k6, sc1 = (u[2] & k4) | (((u[0] >> 6) & k2) << 4);
+    const uint32_t mn0 = u[1] & k6, mn1 = ((u[2] >> 4) & k4) | (((u[1] >> 6) & k2) << 4);
+    sc = sc0 | (static_cast<uint64_t>(sc1) << 32);
+    mn = mn0 | (static_cast<uint64_t>(mn1) << 32);
+}
+
+template <int kRows>
+void q4kRows(int64_t n, const uint8_t* base, size_t stride, const BlockQ8_K* a, float* out) {
+    const int64_t nb = n / kQK_K;
+    const BlockQ4_K* w[kRows];
+    for (int r = 0; r < kRows; ++r)
+        w[r] = reinterpret_cast<const BlockQ4_K*>(base + static_cast<size_t>(r) * stride);
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    // 64 bytes of qs hold sub-blocks 2c (low nibbles) and 2c+1 (high) for c and c+1; the low
+    // nibbles of both, side by side, are sub-blocks (0, 2) or (4, 6), the high ones (1, 3) / (5,
+    // 7).
+    const __m512i idx[4] = {scaleIndex(0, 8, 2), scaleIndex(1, 8, 2), scaleIndex(4, 8, 2),
+                            scaleIndex(5, 8, 2)};
+    __m512 acc[kRows];
+    __m256 accMin[kRows];
+    for (int r = 0; r < kRows; ++r) {
+        acc[r] = _mm512_setzero_ps();
+        accMin[r] = _mm256_setzero_ps();
+    }
+    for (int64_t i = 0; i < nb; ++i) {
+        const BlockQ8_K& y = a[i];
+        // Activations in the order the nibble vectors come out: (0-31, 64-95), (32-63, 96-127)..
+        const __m512i yv[4] = {joinBlocks(loadI(y.qs), loadI(y.qs + 64)),
+                               joinBlocks(loadI(y.qs + 32), loadI(y.qs + 96)),
+                               joinBlocks(loadI(y.qs + 128), loadI(y.qs + 192)),
+                               joinBlocks(loadI(y.qs + 160), loadI(y.qs + 224))};
+        const __m256i bsums = loadI(y.bsums);
+        for (int r = 0; r < kRows; ++r) {
+            const BlockQ4_K& b = w[r][i];
+            uint64_t scBits, mnBits;
+            q4kScalesMins(b.scales, scBits, mnBits);
+            const __m512i sc = _mm512_maskz_cvtepu8_epi32(
+                0xFFFF, _mm_cvtsi64_si128(static_cast<long long>(scBits)));
+            __m512i sumi = _mm512_setzero_si512();
+            for (int h = 0; h < 2; ++h) {
+                const __m512i qs = _mm512_loadu_si512(b.qs + 64 * h);
+                const __m512i lo = _mm512_and_si512(qs, m4);
+                const __m512i hi =
+                    _mm512_and_si512(_mm512_maskz_srli_epi16(0xFFFFFFFFu, qs, 4), m4);
+                const __m512i dLo = _mm512_dpbusd_epi32(_mm512_setzero_si512(), lo, yv[2 * h]);
+                const __m512i dHi = _mm512_dpbusd_epi32(_mm512_setzero_si512(), hi, yv[2 * h + 1]);
+                sumi = _mm512_add_epi32(
+                    sumi, _mm512_maskz_mullo_epi32(
+                              0xFFFF, dLo, _mm512_maskz_permutexvar_epi32(0xFFFF, idx[2 * h], sc)));
+                sumi = _mm512_add_epi32(
+                    sumi,
+                    _mm512_maskz_mullo_epi32(
+                        0xFFFF, dHi, _mm512_maskz_permutexvar_epi32(0xFFFF, idx[2 * h + 1], sc)));
+            }
+            acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(h2f(b.d) * y.d), toFloat(sumi), acc[r]);
+            // mins: sum_j min_j * (bsum_2j + bsum_2j+1), each min paired with its two bsums.
+            const __m128i mn8 = _mm_cvtsi64_si128(static_cast<long long>(mnBits));
+            const __m256i mn16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(mn8, mn8));
+            const __m256i mins = _mm256_madd_epi16(mn16, bsums);
+            accMin[r] = _mm256_fmadd_ps(_mm256_set1_ps(h2f(b.dmin) * y.d), _mm256_cvtepi32_ps(mins),
+                                        accMin[r]);
+        }
+    }
+    for (int r = 0; r < kRows; ++r) out[r] = hsum512(acc[r]) - hsum(accMin[r]);
+}
+
+constexpr bool kUseSuperKernels = false;
+
+using SuperRowsFn = void (*)(int64_t, const uint8_t*, size_t, const BlockQ8_K*, float*);
+
+template <SuperRowsFn kOne> float superVecDot(int64_t n, const void* w, const void* a) {
+    float out;
+    kOne(n, static_cast<const uint8_t*>(w), 0, static_cast<const BlockQ8_K*>(a), &out);
+    return out;
+}
+
+template <SuperRowsFn kOne, SuperRowsFn kFour>
+void superVecDotRows(int64_t n, const void* weights, size_t stride, int64_t nRows, const void* act,
+                     float* out) {
+    const auto* base = static_cast<const uint8_t*>(weights);
+    const auto* a = static_cast<const BlockQ8_K*>(act);
+    int64_t r = 0;
+    for (; r + 4 <= nRows; r += 4)
+        kFour(n, base + static_cast<size_t>(r) * stride, stride, a, out + r);
+    for (; r < nRows; ++r) kOne(n, base + static_cast<size_t>(r) * stride, stride, a, out + r);
+}
+
+// Prefill form: the decode form once per activation, so the two agree bit for bit.
+template <SuperRowsFn kOne, SuperRowsFn kFour>
+void superVecDotRows2(int64_t n, const void* weights, size_t stride, int64_t nRows,
+                      const void* act0, const void* act1, float* out0, float* out1) {
+    superVecDotRows<kOne, kFour>(n, weights, stride, nRows, act0, out0);
+    superVecDotRows<kOne, kFour>(n, weights, stride, nRows, act1, out1);
+}
+
+template <SuperRowsFn kOne, SuperRowsFn kFour>
+void setSuperKernels(KernelTable& table, GgmlType type) {
+    TypeKernels& k = table[static_cast<uint32_t>(type)];
+    k.vecDot = superVecDot<kOne>;
+    k.vecDotRows = superVecDotRows<kOne, kFour>;
+    k.vecDotRows2 = superVecDotRows2<kOne, kFour>;
+}
+
 } // namespace
 
 void registerAvx512Kernels(KernelTable& table) {
     registerX86Kernels(table);
     setPairKernels<BlockQ4_0>(table, GgmlType::Q4_0);
     setPairKernels<BlockQ8_0>(table, GgmlType::Q8_0);
+    setGroupKernels<GroupQ4_0>(table, GgmlType::Q4_0);
+    setGroupKernels<GroupQ8_0>(table, GgmlType::Q8_0);
+    if (kUseSuperKernels) {
+        setSuperKernels<q6kRows<1>, q6kRows<4>>(table, GgmlType::Q6_K);
+        setSuperKernels<q4kRows<1>, q4kRows<4>>(table, GgmlType::Q4_K);
+    }
 }
 
 } // namespace hearth::kernels
