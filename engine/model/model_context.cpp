@@ -1,5 +1,7 @@
 #include "engine/model/model_context.h"
 
+#include "engine/fit/engine_preflight.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -28,6 +30,9 @@ Result<std::unique_ptr<ModelContext>> ModelContext::create(const Model& model,
     if (options.nCtx <= 0) return makeError("context length must be positive");
     if (options.kvType != GgmlType::F16 && options.kvType != GgmlType::F32)
         return makeError("KV cache type must be f16 or f32");
+    // Refuse, with the numbers, a KV cache that cannot fit instead of trying to allocate it.
+    if (auto fits = fit::preflightContextCreate(model, options); !fits)
+        return std::move(fits).takeError();
     std::unique_ptr<ModelContext> c(new ModelContext(model, options));
     c->options_.maxBatch = std::clamp(options.maxBatch, 1, options.nCtx);
     const ModelParams& p = model.params();
