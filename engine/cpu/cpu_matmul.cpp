@@ -43,6 +43,9 @@ Status CpuBackend::matmul(const TensorRef& w, const TensorRef& x, const TensorRe
     if (tiled) tokenInfoScratch.resize(infoSize * static_cast<size_t>(nTok));
     int32_t* const info = tokenInfoScratch.data(); // this thread's: workers fill it by pointer
     const bool direct = k.vecDotType == GgmlType::F32;
+    // Same bytes as the table's quantizer, faster where gemm.h has one (Q8_K).
+    const kernels::QuantizeRowFn fastQuantize = kernels::gemmActivationQuantizer(k.vecDotType, isa);
+    const kernels::QuantizeRowFn quantize = fastQuantize ? fastQuantize : qk.quantize;
     const size_t qStride = direct ? x.stride() : static_cast<size_t>(*actBytes);
     const uint8_t* act = nullptr;
     if (direct) {
@@ -51,7 +54,7 @@ Status CpuBackend::matmul(const TensorRef& w, const TensorRef& x, const TensorRe
         quantScratch_.resize(qStride * static_cast<size_t>(nTok));
         uint8_t* q = quantScratch_.data();
         auto quantizeRows = [&](int64_t r0, int64_t r1) {
-            for (int64_t r = r0; r < r1; ++r) qk.quantize(rowF32(x, r), q + r * qStride, nIn);
+            for (int64_t r = r0; r < r1; ++r) quantize(rowF32(x, r), q + r * qStride, nIn);
             if (tiled) kernels::gemmPrepareTokens(w.type, nIn, q, qStride, r0, r1, info);
         };
         if (nTok > 1)

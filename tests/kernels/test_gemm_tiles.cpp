@@ -70,6 +70,34 @@ private slots:
         QVERIFY(!gemmSupported(GgmlType::Q8_0, Isa::Avx2)); // would saturate maddubs
     }
 
+    void fastQ8_KQuantizerWritesReferenceBytes() {
+        const int64_t n = 1024;
+        auto x = kt::randomRow(n, 3);
+        x[5] = 9.f; // two largest magnitudes of opposite sign: the first one sets the scale
+        x[9] = -9.f;
+        for (int64_t i = 256; i < 512; ++i) x[size_t(i)] = 0.f;      // an all-zero super-block
+        x[600] = -20.f;                                              // a negative maximum
+        for (int64_t i = 768; i < 1024; ++i) x[size_t(i)] *= 1e-30f; // tiny values
+        const size_t bytes = size_t(*hearth::ggmlRowBytes(GgmlType::Q8_K, n));
+        std::vector<uint8_t> want(bytes, 0xAA);
+        kernelsFor(GgmlType::Q8_K, Isa::Scalar).quantize(x.data(), want.data(), n);
+        QVERIFY(gemmActivationQuantizer(GgmlType::Q8_K, Isa::Scalar) == nullptr);
+        QVERIFY(gemmActivationQuantizer(GgmlType::Q8_0, Isa::Avx512) == nullptr);
+        for (Isa isa : {Isa::Avx2, Isa::Avx512}) {
+            if (!isaSupported(isa)) continue;
+            const QuantizeRowFn fast = gemmActivationQuantizer(GgmlType::Q8_K, isa);
+            QVERIFY(fast != nullptr);
+            for (uint32_t seed = 0; seed < 20; ++seed) {
+                auto y = seed == 0 ? x : kt::randomRow(n, 100 + seed, 0.1f + float(seed));
+                kernelsFor(GgmlType::Q8_K, Isa::Scalar).quantize(y.data(), want.data(), n);
+                std::vector<uint8_t> got(bytes, 0x55);
+                fast(y.data(), got.data(), n);
+                QVERIFY2(got == want,
+                         qPrintable(QString("%1 seed %2").arg(isaName(isa)).arg(seed)));
+            }
+        }
+    }
+
     void simdEqualsScalarBitForBit_data() {
         QTest::addColumn<int>("type");
         for (GgmlType t : tiledTypes())

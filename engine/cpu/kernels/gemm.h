@@ -35,4 +35,9 @@ void gemmRows(GgmlType type, Isa isa, int64_t n, const void* weights, size_t row
               int64_t row0, int64_t row1, const void* acts, size_t actStride,
               const int32_t* tokenInfo, int64_t nTok, float* out, size_t outStride);
 
+// A faster activation quantizer for `actType` on `isa` that writes exactly the bytes
+// kernelsFor(actType, Isa::Scalar).quantize writes, or nullptr (use the kernel table's). Q8_K on
+// AVX2 / AVX-512 (the k-quants' activations; the table has only the scalar one).
+QuantizeRowFn gemmActivationQuantizer(GgmlType actType, Isa isa);
+
 } // namespace hearth::kernels

@@ -24,4 +24,8 @@ void gemmRowsAvx2(GgmlType type, int64_t n, const void* weights, size_t rowStrid
                 outStride);
 }
 
+void gemmQuantizeQ8_KAvx2(const float* x, void* y, int64_t n) {
+    quantizeRowQ8_K(x, y, n);
+}
+
 } // namespace hearth::kernels

@@ -24,4 +24,8 @@ void gemmRowsAvx512(GgmlType type, int64_t n, const void* weights, size_t rowStr
                 outStride);
 }
 
+void gemmQuantizeQ8_KAvx512(const float* x, void* y, int64_t n) {
+    quantizeRowQ8_K(x, y, n);
+}
+
 } // namespace hearth::kernels

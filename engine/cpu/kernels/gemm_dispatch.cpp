@@ -64,6 +64,13 @@ void gemmPrepareTokens(GgmlType type, int64_t n, const void* acts, size_t actStr
     }
 }
 
+QuantizeRowFn gemmActivationQuantizer(GgmlType actType, Isa isa) {
+    if (actType != GgmlType::Q8_K || !isaSupported(isa)) return nullptr;
+    if (isa == Isa::Avx512) return gemmQuantizeQ8_KAvx512;
+    if (isa == Isa::Avx2) return gemmQuantizeQ8_KAvx2;
+    return nullptr;
+}
+
 void gemmRows(GgmlType type, Isa isa, int64_t n, const void* weights, size_t rowStride,
               int64_t row0, int64_t row1, const void* acts, size_t actStride,
               const int32_t* tokenInfo, int64_t nTok, float* out, size_t outStride) {

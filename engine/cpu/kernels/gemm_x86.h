@@ -356,6 +356,63 @@ template <int T> void tileQ6_K(const TileArgs& p) {
     for (int t = 0; t < T; ++t) vfStore(p.out + t * p.outStride, acc[t], p.nRows);
 }
 
+// ------------------------------------------------------------------ Q8_K activations
+// quantizeRowQ8_KRef byte for byte: the scale comes from the first element of largest magnitude,
+// q = min(127, round-half-even(x * -127/max)), bsums are sums of 16. Pure 256-bit code.
+
+inline int hsumI32x8(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_unpackhi_epi64(s, s));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 1));
+    return _mm_cvtsi128_si32(s);
+}
+
+inline void quantizeRowQ8_K(const float* x, void* vy, int64_t n) {
+    auto* y = static_cast<BlockQ8_K*>(vy);
+    const __m256 signBit = _mm256_set1_ps(-0.0f);
+    for (int64_t i = 0; i < n / kQK_K; ++i, x += kQK_K) {
+        __m256 amaxV = _mm256_setzero_ps();
+        for (int j = 0; j < kQK_K; j += 8) // (|x| first: a NaN is skipped, as in the reference)
+            amaxV = _mm256_max_ps(_mm256_andnot_ps(signBit, _mm256_loadu_ps(x + j)), amaxV);
+        __m128 m = _mm_max_ps(_mm256_castps256_ps128(amaxV), _mm256_extractf128_ps(amaxV, 1));
+        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_max_ss(m, _mm_movehdup_ps(m));
+        const float amax = _mm_cvtss_f32(m);
+        if (amax == 0.0f) {
+            std::memset(&y[i], 0, sizeof y[i]);
+            continue;
+        }
+        float max = 0;
+        for (int j = 0; j < kQK_K; j += 8) {
+            const __m256 ax = _mm256_andnot_ps(signBit, _mm256_loadu_ps(x + j));
+            const int hit = _mm256_movemask_ps(_mm256_cmp_ps(ax, _mm256_set1_ps(amax), _CMP_EQ_OQ));
+            if (hit) {
+                max = x[j + __builtin_ctz(static_cast<unsigned>(hit))];
+                break;
+            }
+        }
+        const float iscale = -127.f / max;
+        const __m256 scale = _mm256_set1_ps(iscale);
+        const __m256i top = _mm256_set1_epi32(127);
+        for (int j = 0; j < kQK_K; j += 32) {
+            __m256i q[4];
+            for (int k = 0; k < 4; ++k)
+                q[k] = _mm256_min_epi32(_mm256_cvtps_epi32(_mm256_round_ps(
+                                            _mm256_mul_ps(scale, _mm256_loadu_ps(x + j + 8 * k)),
+                                            _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)),
+                                        top);
+            y[i].bsums[j / 16] = static_cast<int16_t>(hsumI32x8(_mm256_add_epi32(q[0], q[1])));
+            y[i].bsums[j / 16 + 1] = static_cast<int16_t>(hsumI32x8(_mm256_add_epi32(q[2], q[3])));
+            const __m256i p01 = _mm256_packs_epi32(q[0], q[1]),
+                          p23 = _mm256_packs_epi32(q[2], q[3]);
+            const __m256i packed = _mm256_permutevar8x32_epi32(
+                _mm256_packs_epi16(p01, p23), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(y[i].qs + j), packed);
+        }
+        y[i].d = 1 / iscale;
+    }
+}
+
 // ------------------------------------------------------------------ driver
 
 using TileFn = void (*)(const TileArgs&);
