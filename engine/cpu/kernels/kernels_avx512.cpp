@@ -366,18 +366,50 @@ template <class G> void setGroupKernels(KernelTable& table, GgmlType type) {
 // so a sub-block's scale covers 4 (Q6_K: 16 levels) or 8 (Q4_K: 32 levels) lanes and is applied
 // with one multiply per vector. Levels stay unsigned; Q6_K's -32 offset and Q4_K's mins come back
 // through the activation's block sums. Integer sums are exact; only float order differs from the
-// scalar reference. kRows weight rows share every activation load; the one-row form (vecDot) runs
-// the very same arithmetic per row, so vecDot and vecDotRows agree bit for bit.
+// scalar reference. Written for kRows rows sharing each activation load, but registered one row
+// at a time (see superVecDotRows), so vecDot and vecDotRows agree bit for bit.
 
 __m512i zext256(__m256i v) {
     return _mm512_maskz_broadcast_i64x4(0x0F, v);
 }
 
-// lane l -> first + l / lanesPerScale: which of a row's scales covers dpbusd lane l.
-__m512i scaleIndex(int first, int lanesPerScale, int stride) {
-    alignas(64) int32_t idx[16];
-    for (int l = 0; l < 16; ++l) idx[l] = first + (l / lanesPerScale) * stride;
-    return _mm512_load_si512(idx);
+// Scales reach the dpbusd lanes by an in-lane byte shuffle of the row's int16 scales (broadcast
+// to every 128-bit lane): each lane gets its sub-block's scale in its low word, zero in the high
+// one, and vpmaddwd multiplies (a lane's sum fits in 16 bits: at most 4 * 63 * 128 = 32256).
+// Cheaper than a cross-lane permute and a 32-bit multiply.
+struct PickWords {
+    alignas(64) uint8_t b[64];
+};
+// 128-bit lane L of the result takes word j[L] of the source lane into every 32-bit lane.
+constexpr PickWords pickWords(int j0, int j1, int j2, int j3) {
+    PickWords p{};
+    const int j[4] = {j0, j1, j2, j3};
+    for (int lane = 0; lane < 4; ++lane)
+        for (int k = 0; k < 4; ++k) {
+            uint8_t* q = p.b + 16 * lane + 4 * k;
+            q[0] = static_cast<uint8_t>(2 * j[lane]);
+            q[1] = static_cast<uint8_t>(2 * j[lane] + 1);
+            q[2] = q[3] = 0x80;
+        }
+    return p;
+}
+// Q6_K, per half of a super-block (scales 8h..8h+7): levels 0-31 | 32-63 take scales 0-3, the
+// next vector 4-7 (16 levels, 4 lanes, per scale).
+constexpr PickWords kQ6KPick[2] = {pickWords(0, 1, 2, 3), pickWords(4, 5, 6, 7)};
+// Q4_K: the vectors hold sub-blocks (0, 2), (1, 3), (4, 6), (5, 7), 32 levels each.
+constexpr PickWords kQ4KPick[4] = {pickWords(0, 0, 2, 2), pickWords(1, 1, 3, 3),
+                                   pickWords(4, 4, 6, 6), pickWords(5, 5, 7, 7)};
+
+__m512i loadPick(const PickWords& p) {
+    return _mm512_load_si512(p.b);
+}
+
+__m512i scaled(__m512i dots, __m512i scales16) {
+    return _mm512_maskz_madd_epi16(0xFFFF, dots, scales16);
+}
+
+__m512i pick(__m512i words, __m512i control) {
+    return _mm512_maskz_shuffle_epi8(~__mmask64{0}, words, control);
 }
 
 template <int kRows>
@@ -390,8 +422,7 @@ void q6kRows(int64_t n, const uint8_t* base, size_t stride, const BlockQ8_K* a, 
     // qh's two bits for level group p go to bits 4-5: << 4, << 2, as they are, >> 2 (p = 0..3).
     const __m512i shiftLeft01 = _mm512_set_epi64(2, 2, 2, 2, 4, 4, 4, 4);
     const __m512i shiftRight23 = _mm512_set_epi64(2, 2, 2, 2, 0, 0, 0, 0);
-    const __m512i idx[4] = {scaleIndex(0, 4, 1), scaleIndex(4, 4, 1), scaleIndex(8, 4, 1),
-                            scaleIndex(12, 4, 1)};
+    const __m512i picks[2] = {loadPick(kQ6KPick[0]), loadPick(kQ6KPick[1])};
     __m512 acc[kRows];
     for (int r = 0; r < kRows; ++r) acc[r] = _mm512_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
@@ -402,9 +433,11 @@ void q6kRows(int64_t n, const uint8_t* base, size_t stride, const BlockQ8_K* a, 
         for (int r = 0; r < kRows; ++r) {
             const BlockQ6_K& b = w[r][i];
             const __m128i sc8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b.scales));
-            const __m512i sc = _mm512_maskz_cvtepi8_epi32(0xFFFF, sc8);
             __m512i sumi = _mm512_setzero_si512();
             for (int h = 0; h < 2; ++h) {
+                const __m512i sc16 = _mm512_maskz_broadcast_i32x4(
+                    0xFFFF, _mm_cvtepi8_epi16(_mm_loadl_epi64(
+                                reinterpret_cast<const __m128i*>(b.scales + 8 * h))));
                 const __m512i ql = _mm512_loadu_si512(b.ql + 64 * h);
                 const __m512i qh = _mm512_maskz_broadcast_i64x4(0xFF, loadI(b.qh + 32 * h));
                 const __m512i q01 = _mm512_or_si512(
@@ -415,13 +448,8 @@ void q6kRows(int64_t n, const uint8_t* base, size_t stride, const BlockQ8_K* a, 
                     _mm512_and_si512(_mm512_maskz_srlv_epi64(0xFF, qh, shiftRight23), m30));
                 const __m512i d01 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), q01, yv[2 * h]);
                 const __m512i d23 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), q23, yv[2 * h + 1]);
-                sumi = _mm512_add_epi32(
-                    sumi, _mm512_maskz_mullo_epi32(
-                              0xFFFF, d01, _mm512_maskz_permutexvar_epi32(0xFFFF, idx[2 * h], sc)));
-                sumi = _mm512_add_epi32(
-                    sumi,
-                    _mm512_maskz_mullo_epi32(
-                        0xFFFF, d23, _mm512_maskz_permutexvar_epi32(0xFFFF, idx[2 * h + 1], sc)));
+                sumi = _mm512_add_epi32(sumi, scaled(d01, pick(sc16, picks[0])));
+                sumi = _mm512_add_epi32(sumi, scaled(d23, pick(sc16, picks[1])));
             }
             // Levels were stored 0..63: take back 32 * sum_g scale_g * bsum_g.
             const __m256i offset = _mm256_madd_epi16(_mm256_cvtepi8_epi16(sc8), bsums);
@@ -453,8 +481,8 @@ void q4kRows(int64_t n, const uint8_t* base, size_t stride, const BlockQ8_K* a, 
     // 64 bytes of qs hold sub-blocks 2c (low nibbles) and 2c+1 (high) for c and c+1; the low
     // nibbles of both, side by side, are sub-blocks (0, 2) or (4, 6), the high ones (1, 3) / (5,
     // 7).
-    const __m512i idx[4] = {scaleIndex(0, 8, 2), scaleIndex(1, 8, 2), scaleIndex(4, 8, 2),
-                            scaleIndex(5, 8, 2)};
+    const __m512i picks[4] = {loadPick(kQ4KPick[0]), loadPick(kQ4KPick[1]), loadPick(kQ4KPick[2]),
+                              loadPick(kQ4KPick[3])};
     __m512 acc[kRows];
     __m256 accMin[kRows];
     for (int r = 0; r < kRows; ++r) {
@@ -473,8 +501,8 @@ void q4kRows(int64_t n, const uint8_t* base, size_t stride, const BlockQ8_K* a, 
             const BlockQ4_K& b = w[r][i];
             uint64_t scBits, mnBits;
             q4kScalesMins(b.scales, scBits, mnBits);
-            const __m512i sc = _mm512_maskz_cvtepu8_epi32(
-                0xFFFF, _mm_cvtsi64_si128(static_cast<long long>(scBits)));
+            const __m512i sc16 = _mm512_maskz_broadcast_i32x4(
+                0xFFFF, _mm_cvtepu8_epi16(_mm_cvtsi64_si128(static_cast<long long>(scBits))));
             __m512i sumi = _mm512_setzero_si512();
             for (int h = 0; h < 2; ++h) {
                 const __m512i qs = _mm512_loadu_si512(b.qs + 64 * h);
@@ -483,13 +511,8 @@ void q4kRows(int64_t n, const uint8_t* base, size_t stride, const BlockQ8_K* a, 
                     _mm512_and_si512(_mm512_maskz_srli_epi16(0xFFFFFFFFu, qs, 4), m4);
                 const __m512i dLo = _mm512_dpbusd_epi32(_mm512_setzero_si512(), lo, yv[2 * h]);
                 const __m512i dHi = _mm512_dpbusd_epi32(_mm512_setzero_si512(), hi, yv[2 * h + 1]);
-                sumi = _mm512_add_epi32(
-                    sumi, _mm512_maskz_mullo_epi32(
-                              0xFFFF, dLo, _mm512_maskz_permutexvar_epi32(0xFFFF, idx[2 * h], sc)));
-                sumi = _mm512_add_epi32(
-                    sumi,
-                    _mm512_maskz_mullo_epi32(
-                        0xFFFF, dHi, _mm512_maskz_permutexvar_epi32(0xFFFF, idx[2 * h + 1], sc)));
+                sumi = _mm512_add_epi32(sumi, scaled(dLo, pick(sc16, picks[2 * h])));
+                sumi = _mm512_add_epi32(sumi, scaled(dHi, pick(sc16, picks[2 * h + 1])));
             }
             acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(h2f(b.d) * y.d), toFloat(sumi), acc[r]);
             // mins: sum_j min_j * (bsum_2j + bsum_2j+1), each min paired with its two bsums.
@@ -503,8 +526,6 @@ void q4kRows(int64_t n, const uint8_t* base, size_t stride, const BlockQ8_K* a, 
     for (int r = 0; r < kRows; ++r) out[r] = hsum512(acc[r]) - hsum(accMin[r]);
 }
 
-constexpr bool kUseSuperKernels = false;
-
 using SuperRowsFn = void (*)(int64_t, const uint8_t*, size_t, const BlockQ8_K*, float*);
 
 template <SuperRowsFn kOne> float superVecDot(int64_t n, const void* w, const void* a) {
@@ -513,31 +534,30 @@ template <SuperRowsFn kOne> float superVecDot(int64_t n, const void* w, const vo
     return out;
 }
 
-template <SuperRowsFn kOne, SuperRowsFn kFour>
+// One row after another: interleaving four super-block rows measured 2-3x slower out of cache
+// (1152-byte rows read as four short streams defeat the prefetcher), while one row streams.
+template <SuperRowsFn kOne>
 void superVecDotRows(int64_t n, const void* weights, size_t stride, int64_t nRows, const void* act,
                      float* out) {
     const auto* base = static_cast<const uint8_t*>(weights);
     const auto* a = static_cast<const BlockQ8_K*>(act);
-    int64_t r = 0;
-    for (; r + 4 <= nRows; r += 4)
-        kFour(n, base + static_cast<size_t>(r) * stride, stride, a, out + r);
-    for (; r < nRows; ++r) kOne(n, base + static_cast<size_t>(r) * stride, stride, a, out + r);
+    for (int64_t r = 0; r < nRows; ++r)
+        kOne(n, base + static_cast<size_t>(r) * stride, 0, a, out + r);
 }
 
 // Prefill form: the decode form once per activation, so the two agree bit for bit.
-template <SuperRowsFn kOne, SuperRowsFn kFour>
+template <SuperRowsFn kOne>
 void superVecDotRows2(int64_t n, const void* weights, size_t stride, int64_t nRows,
                       const void* act0, const void* act1, float* out0, float* out1) {
-    superVecDotRows<kOne, kFour>(n, weights, stride, nRows, act0, out0);
-    superVecDotRows<kOne, kFour>(n, weights, stride, nRows, act1, out1);
+    superVecDotRows<kOne>(n, weights, stride, nRows, act0, out0);
+    superVecDotRows<kOne>(n, weights, stride, nRows, act1, out1);
 }
 
-template <SuperRowsFn kOne, SuperRowsFn kFour>
-void setSuperKernels(KernelTable& table, GgmlType type) {
+template <SuperRowsFn kOne> void setSuperKernels(KernelTable& table, GgmlType type) {
     TypeKernels& k = table[static_cast<uint32_t>(type)];
     k.vecDot = superVecDot<kOne>;
-    k.vecDotRows = superVecDotRows<kOne, kFour>;
-    k.vecDotRows2 = superVecDotRows2<kOne, kFour>;
+    k.vecDotRows = superVecDotRows<kOne>;
+    k.vecDotRows2 = superVecDotRows2<kOne>;
 }
 
 } // namespace
@@ -548,10 +568,8 @@ void registerAvx512Kernels(KernelTable& table) {
     setPairKernels<BlockQ8_0>(table, GgmlType::Q8_0);
     setGroupKernels<GroupQ4_0>(table, GgmlType::Q4_0);
     setGroupKernels<GroupQ8_0>(table, GgmlType::Q8_0);
-    if (kUseSuperKernels) {
-        setSuperKernels<q6kRows<1>, q6kRows<4>>(table, GgmlType::Q6_K);
-        setSuperKernels<q4kRows<1>, q4kRows<4>>(table, GgmlType::Q4_K);
-    }
+    setSuperKernels<q6kRows<1>>(table, GgmlType::Q6_K);
+    setSuperKernels<q4kRows<1>>(table, GgmlType::Q4_K);
 }
 
 } // namespace hearth::kernels
