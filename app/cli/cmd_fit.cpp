@@ -157,16 +157,14 @@ void printTable(QTextStream& out, const FitReport& r) {
 
 int runFit(const QStringList& args) {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Estimate the memory each quantization of a model "
-                                               "needs (weights, KV cache, compute buffers,\n"
-                                               "overhead) and whether it fits this machine's RAM "
-                                               "and GPU. MODEL is a GGUF file, a model in the "
-                                               "store (llama3.2:1b),\na catalog id, or a remote "
-                                               "GGUF (an https URL, hf.co/user/repo:QUANT, "
-                                               "hf:user/repo/file.gguf)\nof which only the header "
-                                               "is read, with HTTP Range requests.\n"
-                                               "With --json, prints one JSON object per line: per "
-                                               "variant (the file itself first) and context."));
+    p.setApplicationDescription(QStringLiteral(
+        "Estimate the memory each quantization of a model needs (weights, KV cache, compute\n"
+        "buffers, overhead) and whether it fits this machine's RAM and GPU.\n"
+        "MODEL is a GGUF file, a model in the store (llama3.2:1b), a catalog id, or a remote\n"
+        "GGUF (an https URL, hf.co/user/repo:QUANT, hf:user/repo/file.gguf) of which only the\n"
+        "header is read, with HTTP Range requests.\n"
+        "With --json, prints one JSON object per line: per variant (the file itself first) and\n"
+        "context."));
     p.addHelpOption();
     p.addPositionalArgument(QStringLiteral("model"),
                             QStringLiteral("GGUF file, store name, catalog id or URL"));

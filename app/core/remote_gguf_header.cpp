@@ -16,6 +16,11 @@ namespace {
 
 constexpr qint64 kMaxErrorBody = 64 * 1024;
 constexpr int kMaxRedirects = 10;
+constexpr int kMaxRetries = 3; // transient failures (network, 5xx, 408, 429), for the whole read
+
+bool isTransient(int status) {
+    return status == 0 || status == 408 || status == 429 || status >= 500;
+}
 
 QString mib(qint64 bytes) {
     return QStringLiteral("%1 MiB").arg(double(bytes) / double(1 << 20), 0, 'f', 1);
@@ -162,6 +167,7 @@ void RemoteGgufHeader::fetchRange(const QUrl& url, qint64 start, qint64 end, int
     headersSeen_ = false;
     streaming_ = false;
     status_ = 0;
+    servedEnd_ = -1;
     errorBody_.clear();
     QNetworkRequest req(url);
     req.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
@@ -198,6 +204,7 @@ void RemoteGgufHeader::onHeaders() {
                             .arg(reply_->url().host())
                             .arg(rangeStart_)
                             .arg(QString::fromLatin1(reply_->rawHeader("Content-Range"))));
+        servedEnd_ = m.captured(2).toLongLong();
         if (m.captured(3) != QLatin1String("*")) result_->fileSize = m.captured(3).toLongLong();
     } else if (status_ == 200) {
         // The server ignored Range: the whole file follows. Read its start, then hang up.
@@ -263,6 +270,16 @@ void RemoteGgufHeader::onReplyFinished() {
         const QUrl next = reply->url().resolved(QUrl::fromEncoded(location));
         return fetchRange(next, rangeStart_, rangeEnd_, hops + 1);
     }
+    if (isTransient(status_) && retries_ < kMaxRetries) {
+        // Start over from the URL the user gave: a presigned CDN link may be what failed.
+        const int delay = settings_.backoffBaseMs << retries_++;
+        const qint64 start = rangeStart_, end = rangeEnd_;
+        dropReply();
+        QTimer::singleShot(delay, this, [this, start, end] {
+            if (!done_) fetchRange(result_->url, start, end, 0);
+        });
+        return;
+    }
     if (status_ == 0)
         return fail(QStringLiteral("cannot read %1: %2")
                         .arg(reply->url().toString(QUrl::RemoveQuery), reply->errorString()));
@@ -286,9 +303,33 @@ void RemoteGgufHeader::onReplyFinished() {
     }
     onData(); // anything still buffered
     if (done_) return;
-    // A body shorter than the range asked for means the file ended.
-    const bool ended = streaming_ || result_->bytes.size() <= rangeEnd_;
-    afterChunk(ended);
+    const qint64 held = result_->bytes.size();
+    // The last byte this answer promised: the range asked for, as the server clipped it.
+    qint64 promisedEnd = rangeEnd_;
+    if (servedEnd_ >= 0) promisedEnd = std::min(promisedEnd, servedEnd_);
+    if (result_->fileSize > 0) promisedEnd = std::min(promisedEnd, result_->fileSize - 1);
+    const bool cut = streaming_ ? reply->error() != QNetworkReply::NoError : held <= promisedEnd;
+    if (cut) {
+        QString parseError;
+        if (tryParse(&parseError)) return succeed();
+        // A connection dropped inside the range: go on from the last byte that arrived.
+        if (!streaming_ && retries_ < kMaxRetries) {
+            const int delay = settings_.backoffBaseMs << retries_++;
+            const qint64 end = rangeEnd_;
+            const QUrl url = reply->url();
+            dropReply();
+            QTimer::singleShot(delay, this, [this, url, held, end] {
+                if (!done_) fetchRange(url, held, end, 0);
+            });
+            return;
+        }
+        return fail(QStringLiteral("the connection to %1 broke after %2 bytes: %3")
+                        .arg(reply->url().host())
+                        .arg(held)
+                        .arg(reply->errorString()));
+    }
+    // Everything promised arrived; fewer bytes than asked for means the file ended.
+    afterChunk(streaming_ || held <= rangeEnd_);
 }
 
 void RemoteGgufHeader::afterChunk(bool fileEnded) {

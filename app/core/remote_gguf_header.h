@@ -4,6 +4,8 @@
 // many gigabytes costs a few megabytes. Hugging Face references are resolved first: a file URL
 // (resolve/ or blob/), "hf.co/user/repo:QUANT" or "hf:user/repo[:QUANT]" through the repository's
 // file list. huggingface.co URLs follow HF_ENDPOINT; plain http is allowed on loopback only.
+// Transient failures (network, 5xx, 408, 429) and connections dropped inside a range are
+// retried a few times with backoff, continuing from the last byte that arrived.
 #include "app/core/download_settings.h"
 #include "engine/gguf/gguf_file.h"
 
@@ -86,10 +88,12 @@ private:
     QTimer stall_;
     QString hfRepo_; // for error sentences
     qint64 rangeStart_ = 0, rangeEnd_ = 0;
+    qint64 servedEnd_ = -1;  // the last byte of the current 206 answer, from Content-Range
     qint64 nextParseAt_ = 0; // streaming (Range ignored): the next size worth a parse attempt
     bool streaming_ = false; // the server answered 200 with the whole file
     bool headersSeen_ = false;
     int status_ = 0;
+    int retries_ = 0; // transient failures retried so far
     QByteArray errorBody_;
     bool done_ = false;
     QString error_;

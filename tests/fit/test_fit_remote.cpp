@@ -168,6 +168,38 @@ private slots:
         compareReports(reportFor(*remote->gguf, 4096), reportFor(**local, 4096));
     }
 
+    // A 503 from the Hub and a connection dropped inside the range are retried, the second
+    // continuing from the last byte that arrived.
+    void transientFailuresAreRetried() {
+        settings.backoffBaseMs = 20;
+        auto local = GgufFile::open(kSpm.toStdString());
+        QVERIFY(local.ok());
+        const QString url =
+            hub.apiUrl().toString() + "/fit/spm-GGUF/resolve/main/cf-b-llama-spm-F32.gguf";
+        hub.fail5xx = 1;
+        QString error;
+        auto remote = fetch(url, &error);
+        QVERIFY2(remote, qPrintable(error));
+        QCOMPARE(hub.fail5xx, 0);
+        compareReports(reportFor(*remote->gguf, 4096), reportFor(**local, 4096));
+
+        const qsizetype logBefore = hub.cdn.log.size();
+        hub.dropOnceAfter = 100000;
+        remote = fetch(url, &error);
+        QVERIFY2(remote, qPrintable(error));
+        QCOMPARE(hub.dropOnceAfter, -1);
+        QCOMPARE(hub.cdn.log.size() - logBefore, qsizetype(2));
+        QCOMPARE(hub.cdn.log.last().header("range"), QByteArray("bytes=100000-2097151"));
+        compareReports(reportFor(*remote->gguf, 4096), reportFor(**local, 4096));
+        // Failing every time: the error names the answer, after a bounded number of tries.
+        hub.fail5xx = 100;
+        QVERIFY(!fetch(url, &error));
+        QVERIFY2(error.contains("503"), qPrintable(error));
+        QCOMPARE(hub.fail5xx, 100 - 4);
+        hub.fail5xx = 0;
+        settings.backoffBaseMs = 1000;
+    }
+
     void errorsAreClear() {
         QString error;
         QVERIFY(!fetch(QStringLiteral("hf.co/fit/no-such-repo:Q4_K_M"), &error));
