@@ -15,7 +15,7 @@ constexpr size_t kMaxMatrices = 4;
 // Weight bytes per piece: large enough that claiming a piece costs nothing next to streaming it
 // from memory, small enough that two threads finish a matrix within a few microseconds of each
 // other.
-constexpr size_t kPieceBytes = 96 * 1024;
+constexpr size_t kPieceBytes = 128 * 1024;
 // Pieces are whole multiples of this many rows, so the 4-row kernels never see a ragged edge.
 constexpr int64_t kRowQuantum = 16;
 

@@ -88,17 +88,21 @@ void ThreadPool::run(int64_t n, int64_t pieces, int64_t grain, PieceFn fn, void*
 }
 
 void ThreadPool::claimPieces() {
+    // Pieces run here are reported once, when none are left: the job cannot finish (and so no
+    // new one start) before that, so every claim made in this loop belongs to the same job.
+    int64_t ran = 0;
     for (;;) {
         // A successful claim also acquires the job fields written before the state was stored.
         const uint64_t s = state_.fetch_add(1, std::memory_order_acq_rel);
         const int64_t index = static_cast<int64_t>(s & kIndexMask);
         const int64_t count = static_cast<int64_t>((s >> kIndexBits) & kIndexMask);
-        if (index >= count) return;
+        if (index >= count) break;
         int64_t begin, end;
         pieceBounds(index, begin, end);
         fn_(ctx_, begin, end);
-        done_.fetch_add(1, std::memory_order_release);
+        ++ran;
     }
+    if (ran > 0) done_.fetch_add(ran, std::memory_order_release);
 }
 
 void ThreadPool::workerLoop() {
