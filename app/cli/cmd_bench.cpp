@@ -4,15 +4,12 @@
 // Also reported: model open time (Model::load, memory map) and time to first token for a
 // --ttft-token prompt (its evaluation to the first logits, in a fresh context position 0).
 #include "app/cli/cli_command.h"
+#include "app/core/gpu_backend.h"
 #include "engine/cpu/kernels/kernels.h"
 #include "engine/model/model.h"
 #include "engine/model/model_context.h"
 #include "engine/store/model_store.h"
 #include "engine/system/memory_info.h"
-
-#if HEARTH_HAVE_VULKAN
-#include "engine/vulkan/vulkan_backend.h"
-#endif
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -31,17 +28,10 @@ namespace {
 
 // A GPU backend for --gpu-layers, or null (with a note) when none can be used.
 std::unique_ptr<hearth::Backend> makeGpuBackend(int gpuLayers, QTextStream& err) {
-    if (gpuLayers <= 0) return nullptr;
-#if HEARTH_HAVE_VULKAN
-    auto vb = hearth::vk::VulkanBackend::create();
-    if (vb) return std::move(vb).value();
-    err << "note: no usable GPU (" << QString::fromStdString(vb.error())
-        << "); running on the CPU\n";
-#else
-    err << "note: this build has no GPU backend; running on the CPU\n";
-#endif
-    err.flush();
-    return nullptr;
+    QString note;
+    std::unique_ptr<hearth::Backend> gpu = hearth::makeGpuBackend(gpuLayers, &note);
+    if (!note.isEmpty()) err << "note: " << note << "\n" << Qt::flush;
+    return gpu;
 }
 
 using Clock = std::chrono::steady_clock;

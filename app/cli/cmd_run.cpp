@@ -3,15 +3,12 @@
 // generated text is printed; otherwise the model's chat template is applied, and without a
 // prompt an interactive chat reads one user message per line from stdin.
 #include "app/cli/cli_command.h"
+#include "app/core/gpu_backend.h"
 #include "engine/model/model.h"
 #include "engine/session/session.h"
 #include "engine/store/model_store.h"
 #include "engine/template/chat_template.h"
 #include "engine/tokenizer/tokenizer.h"
-
-#if HEARTH_HAVE_VULKAN
-#include "engine/vulkan/vulkan_backend.h"
-#endif
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -27,17 +24,10 @@ namespace {
 
 // A GPU backend for --gpu-layers, or null (with a note) when none can be used.
 std::unique_ptr<hearth::Backend> makeGpuBackend(int gpuLayers, QTextStream& err) {
-    if (gpuLayers <= 0) return nullptr;
-#if HEARTH_HAVE_VULKAN
-    auto vb = hearth::vk::VulkanBackend::create();
-    if (vb) return std::move(vb).value();
-    err << "note: no usable GPU (" << QString::fromStdString(vb.error())
-        << "); running on the CPU\n";
-#else
-    err << "note: this build has no GPU backend; running on the CPU\n";
-#endif
-    err.flush();
-    return nullptr;
+    QString note;
+    std::unique_ptr<hearth::Backend> gpu = hearth::makeGpuBackend(gpuLayers, &note);
+    if (!note.isEmpty()) err << "note: " << note << "\n" << Qt::flush;
+    return gpu;
 }
 
 void writeOut(std::string_view text) {

@@ -46,6 +46,13 @@ const char* const kMigrations[] = {
     "ALTER TABLE conversations ADD COLUMN settings TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE conversations ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX messages_by_group ON messages(alt_group);",
+    // 3: branches. A message hidden because the user flipped to another answer or another
+    // edit of a prompt remembers whose branch it belongs to (stashed_under: the group member it
+    // was hidden with), so flipping back brings the whole branch below it back. Version 2 only
+    // hid the earlier answers themselves, each its own one-message branch.
+    "ALTER TABLE messages ADD COLUMN stashed_under INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE messages SET stashed_under=id WHERE hidden=1 AND alt_group<>0;"
+    "CREATE INDEX messages_by_stash ON messages(stashed_under);",
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ConversationStore::kSchemaVersion);
@@ -365,34 +372,68 @@ QList<qint64> ConversationStore::search(const QString& needle) const {
     return ids;
 }
 
-bool ConversationStore::hideFrom(qint64 conversationId, qint64 firstMessageId) {
-    return update(QStringLiteral("UPDATE messages SET hidden=1 WHERE conversation_id=? AND id>=? "
-                                 "AND hidden=0"),
-                  {conversationId, firstMessageId}, QStringLiteral("cannot branch the chat"));
+bool ConversationStore::stashFrom(qint64 conversationId, qint64 firstMessageId) {
+    // The visible chat is one path in id order (a reply is always written after what it
+    // answers), so "that message and every visible later one" is exactly its branch.
+    return update(QStringLiteral("UPDATE messages SET hidden=1, stashed_under=? WHERE "
+                                 "conversation_id=? AND id>=? AND hidden=0"),
+                  {firstMessageId, conversationId, firstMessageId},
+                  QStringLiteral("cannot branch the chat"));
 }
 
-bool ConversationStore::addAlternative(qint64 oldAnswerId, qint64 newAnswerId) {
+bool ConversationStore::addAlternative(qint64 oldId, qint64 newId) {
     if (!isOpen()) return fail(QStringLiteral("chat history is not open"), {});
-    QSqlDatabase db = QSqlDatabase::database(connection_, false);
-    QSqlQuery q(db);
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
     q.prepare(QStringLiteral("SELECT alt_group FROM messages WHERE id=?"));
-    q.addBindValue(oldAnswerId);
-    if (!q.exec() || !q.next()) return fail(QStringLiteral("no message %1").arg(oldAnswerId), {});
+    q.addBindValue(oldId);
+    if (!q.exec() || !q.next()) return fail(QStringLiteral("no message %1").arg(oldId), {});
     qint64 group = q.value(0).toLongLong();
-    if (group == 0) group = oldAnswerId;
-    return update(QStringLiteral("UPDATE messages SET alt_group=?, hidden=(id<>?) WHERE id IN "
-                                 "(?, ?) OR alt_group=?"),
-                  {group, newAnswerId, oldAnswerId, newAnswerId, group},
-                  QStringLiteral("cannot keep the earlier answer"));
+    if (group == 0) group = oldId;
+    return update(QStringLiteral("UPDATE messages SET alt_group=? WHERE id IN (?, ?)"),
+                  {group, oldId, newId}, QStringLiteral("cannot keep the earlier version"));
 }
 
 bool ConversationStore::showAlternative(qint64 group, int index) {
-    if (group == 0 || index < 0) return fail(QStringLiteral("no such answer"), {});
-    return update(QStringLiteral("UPDATE messages SET hidden=(id<>(SELECT id FROM messages WHERE "
-                                 "alt_group=? ORDER BY id LIMIT 1 OFFSET ?)) WHERE alt_group=? "
-                                 "AND EXISTS (SELECT 1 FROM messages WHERE alt_group=? "
-                                 "ORDER BY id LIMIT 1 OFFSET ?)"),
-                  {group, index, group, group, index}, QStringLiteral("no such answer"));
+    if (!isOpen()) return fail(QStringLiteral("chat history is not open"), {});
+    if (group == 0 || index < 0) return fail(QStringLiteral("no such version"), {});
+    QSqlDatabase db = QSqlDatabase::database(connection_, false);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT id FROM messages WHERE alt_group=? ORDER BY id LIMIT 1 "
+                             "OFFSET ?"));
+    q.addBindValue(group);
+    q.addBindValue(index);
+    if (!q.exec() || !q.next()) return fail(QStringLiteral("no such version"), {});
+    const qint64 target = q.value(0).toLongLong();
+    q.prepare(QStringLiteral("SELECT id, conversation_id FROM messages WHERE alt_group=? AND "
+                             "hidden=0"));
+    q.addBindValue(group);
+    if (!q.exec() || !q.next())
+        return fail(QStringLiteral("no version of this message is shown"), {});
+    const qint64 shown = q.value(0).toLongLong();
+    const qint64 conversationId = q.value(1).toLongLong();
+    if (shown == target) return true;
+
+    // One transaction: a crash never leaves both branches hidden or both shown.
+    if (!db.transaction()) return fail(QStringLiteral("database error"), db.lastError().text());
+    QSqlQuery restore(db);
+    restore.prepare(
+        QStringLiteral("UPDATE messages SET hidden=0, stashed_under=0 WHERE stashed_under=?"));
+    restore.addBindValue(target);
+    if (!stashFrom(conversationId, shown)) {
+        db.rollback();
+        return false;
+    }
+    if (!restore.exec() || restore.numRowsAffected() < 1) {
+        const QString why = restore.lastError().text();
+        db.rollback();
+        return fail(QStringLiteral("cannot switch branch"),
+                    why.isEmpty() ? QStringLiteral("that version's branch is missing") : why);
+    }
+    if (!db.commit()) {
+        db.rollback();
+        return fail(QStringLiteral("cannot switch branch"), db.lastError().text());
+    }
+    return true;
 }
 
 } // namespace hearth

@@ -35,7 +35,7 @@ struct MessageRow {
 
 class ConversationStore {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     ConversationStore();
     ~ConversationStore();
@@ -70,11 +70,15 @@ public:
     // Chats whose title or visible messages contain `text` (case-insensitive), most recent first.
     QList<qint64> search(const QString& text) const;
 
-    // Branching: hidden messages stay stored but leave the visible conversation.
-    bool hideFrom(qint64 conversationId, qint64 firstMessageId); // that message and all later
-    // Makes `newAnswerId` an alternative of `oldAnswerId` and shows only the new one.
-    bool addAlternative(qint64 oldAnswerId, qint64 newAnswerId);
-    bool showAlternative(qint64 group, int index); // index among the group's answers, by age
+    // Branching. Regenerated answers and edited prompts are versions of one message: they share
+    // a group, one of them is shown, and each hidden one keeps the branch that followed it.
+    // Hides `firstMessageId` and every visible later message as that message's branch.
+    bool stashFrom(qint64 conversationId, qint64 firstMessageId);
+    // Puts `newId` in `oldId`'s group (stash `oldId` first; `newId` is the one shown).
+    bool addAlternative(qint64 oldId, qint64 newId);
+    // Shows the group's version `index` (by age) with its branch; the shown one's branch is
+    // stashed. A group member's altIndex/altCount in messages() say where it stands.
+    bool showAlternative(qint64 group, int index);
 
 private:
     bool migrate();

@@ -1,5 +1,9 @@
 #include "app/core/highlight_kate_process.h"
 
+#if HEARTH_HAVE_KF6_HIGHLIGHTING
+#include "app/core/highlight_kf6.h"
+#endif
+
 #include <QCryptographicHash>
 #include <QStandardPaths>
 
@@ -18,6 +22,13 @@ QString cacheKey(const QString& code, const QString& syntax, bool dark) {
 } // namespace
 
 std::unique_ptr<Highlighter> Highlighter::create(QObject* parent) {
+#if HEARTH_HAVE_KF6_HIGHLIGHTING
+    // In-process when this build has KF6; the tool stays selectable for comparison.
+    if (qEnvironmentVariable("HEARTH_HIGHLIGHTER") != QLatin1String("process")) {
+        auto kf6 = std::make_unique<Kf6Highlighter>(parent);
+        if (kf6->available()) return kf6;
+    }
+#endif
     return std::make_unique<KateProcessHighlighter>(
         QStandardPaths::findExecutable(QStringLiteral("kate-syntax-highlighter")), parent);
 }

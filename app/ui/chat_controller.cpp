@@ -1,6 +1,10 @@
 #include "chat_controller.h"
 
+#include "app/core/download_manager.h"
+#include "app/core/starter_catalog.h"
+#include "engine/fit/fit_report.h"
 #include "engine/store/model_store.h"
+#include "engine/system/cpu_info.h"
 #include "engine_worker.h"
 
 #include <QDir>
@@ -9,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -36,6 +41,35 @@ QString spokenSummary(const QString& reply) {
     constexpr int kMax = 300;
     if (s.size() > kMax) s = s.left(kMax) + QChar(0x2026);
     return s;
+}
+
+// The first catalog model (the catalog lists its best small instruct models first) for which
+// the memory-fit estimate recommends a variant on this machine, at a 4096-token context.
+QVariantMap pickStarter() {
+    QFile f(findCatalogFile());
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    const QJsonArray models =
+        QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("models")).toArray();
+    const fit::MachineMemory machine = fit::probeMachineMemory();
+    fit::EstimateOptions options;
+    options.threads = std::max(1, cpuInfo().physicalCores);
+    for (const QJsonValue& v : models) {
+        const QJsonObject m = v.toObject();
+        const QString repo = m.value(QStringLiteral("huggingface")).toString();
+        auto parsed = parseCatalogModel(m);
+        if (repo.isEmpty() || !parsed) continue;
+        auto report = fit::fitReportForCatalog(*parsed, options, machine);
+        if (!report || report->recommended < 0) continue;
+        const fit::FitRow& row = report->rows.at(size_t(report->recommended));
+        const QString variant = QString::fromStdString(row.variant);
+        return {
+            {QStringLiteral("name"), m.value(QStringLiteral("name")).toString()},
+            {QStringLiteral("variant"), variant},
+            {QStringLiteral("sizeText"),
+             row.fileBytes > 0 ? QLocale().formattedDataSize(qint64(row.fileBytes)) : QString()},
+            {QStringLiteral("spec"), QStringLiteral("hf:%1:%2").arg(repo, variant)}};
+    }
+    return {};
 }
 
 } // namespace
@@ -199,7 +233,10 @@ bool ChatController::select(qint64 conversationId) {
     emit settingsChanged();
     // Opening a chat warms up its model, so the first reply does not wait for the load.
     const QString model = currentModel();
-    if (!model.isEmpty() && model != loadedModel_ && model != loadingModel_) requestLoad(model);
+    const bool otherLayers =
+        model == loadedModel_ && currentSettings().gpuLayers != loadedGpuLayers_;
+    if (!model.isEmpty() && model != loadingModel_ && (model != loadedModel_ || otherLayers))
+        requestLoad(model);
     return true;
 }
 
@@ -312,7 +349,7 @@ bool ChatController::regenerate() {
         return false;
     }
     // The old answer leaves the conversation the model sees, but stays one click away.
-    if (!store_.hideFrom(currentId_, oldId)) return false;
+    if (!store_.stashFrom(currentId_, oldId)) return false;
     reloadMessages();
     if (!startReply()) return false;
     if (!store_.addAlternative(oldId, messages_.at(streamingRow_).id)) {
@@ -331,7 +368,10 @@ bool ChatController::showAlternative(int row, int index) {
     if (streaming() || row < 0 || row >= messages_.rowCount()) return false;
     const MessageRow& m = messages_.at(row);
     if (m.altGroup == 0 || index < 0 || index >= m.altCount) return false;
-    if (!store_.showAlternative(m.altGroup, index)) return false;
+    if (!store_.showAlternative(m.altGroup, index)) {
+        setNotice(store_.errorString());
+        return false;
+    }
     reloadMessages();
     return true;
 }
@@ -340,9 +380,17 @@ bool ChatController::editAndResend(int row, const QString& text) {
     if (streaming() || text.trimmed().isEmpty() || row < 0 || row >= messages_.rowCount())
         return false;
     if (messages_.at(row).role != QLatin1String("user")) return false;
-    if (!store_.hideFrom(currentId_, messages_.at(row).id) ||
-        store_.addMessage(currentId_, QStringLiteral("user"), text) < 0) {
+    // The old prompt and its branch stay stored: the edited prompt shows "< 2 / 2 >" and
+    // flipping back brings the earlier conversation back.
+    const qint64 oldId = messages_.at(row).id;
+    if (!store_.stashFrom(currentId_, oldId)) {
         setNotice(store_.errorString());
+        return false;
+    }
+    const qint64 newId = store_.addMessage(currentId_, QStringLiteral("user"), text);
+    if (newId < 0 || !store_.addAlternative(oldId, newId)) {
+        setNotice(store_.errorString());
+        reloadMessages();
         return false;
     }
     reloadMessages();
@@ -377,8 +425,11 @@ void ChatController::requestLoad(const QString& model) {
     loadedModel_.clear();
     emit statusChanged();
     emit loadingChanged();
+    const GenerationSettings settings = currentSettings();
+    loadingGpuLayers_ = settings.gpuLayers;
     QMetaObject::invokeMethod(worker_, "load", Qt::QueuedConnection, Q_ARG(quint64, loadId_),
-                              Q_ARG(QString, model), Q_ARG(int, currentSettings().contextLength));
+                              Q_ARG(QString, model), Q_ARG(int, settings.contextLength),
+                              Q_ARG(int, settings.gpuLayers));
 }
 
 void ChatController::cancelLoad() {
@@ -392,6 +443,7 @@ void ChatController::cancelLoad() {
 
 bool ChatController::setSettings(const QVariantMap& map) {
     if (currentId_ < 0) return false;
+    const int gpuLayersBefore = currentSettings().gpuLayers;
     const GenerationSettings s = GenerationSettings::fromMap(map, currentSettings());
     const QByteArray json =
         QJsonDocument(QJsonObject::fromVariantMap(s.toMap())).toJson(QJsonDocument::Compact);
@@ -401,6 +453,10 @@ bool ChatController::setSettings(const QVariantMap& map) {
     }
     reloadConversations();
     emit settingsChanged();
+    // Where the layers run is fixed at load time: a new count means loading again.
+    const QString model = currentModel();
+    const bool inMemory = !model.isEmpty() && (model == loadedModel_ || model == loadingModel_);
+    if (s.gpuLayers != gpuLayersBefore && inMemory && !streaming()) requestLoad(model);
     return true;
 }
 
@@ -417,9 +473,15 @@ void ChatController::onLoaded(quint64 loadId, const LoadedModelInfo& info) {
     loadingModel_.clear();
     loadedModel_ = info.name;
     loadedInfo_ = info;
+    loadedGpuLayers_ = loadingGpuLayers_;
     emit loadingChanged();
     emit statusChanged();
     emit settingsChanged();
+    if (!info.gpuNote.isEmpty()) {
+        // Fewer layers on the GPU than asked: the chat works, and says why it is slower.
+        setNotice(info.gpuNote);
+        announce(info.gpuNote);
+    }
     if (replyAfterLoad_) {
         replyAfterLoad_ = false;
         if (currentModel() == loadedModel_) startReply();
@@ -510,6 +572,72 @@ bool ChatController::finishAssistantMessage(const QString& state) {
     streamingRow_ = -1;
     emit statusChanged();
     return ok;
+}
+
+QVariantMap ChatController::starter() const {
+    if (!starter_) starter_ = pickStarter();
+    return *starter_;
+}
+
+bool ChatController::downloadStarter() {
+    const QString spec = starter().value(QStringLiteral("spec")).toString();
+    if (spec.isEmpty() || starterState_ == QLatin1String("downloading")) return false;
+    if (!downloads_)
+        downloads_ = new DownloadManager(DownloadSettings::fromEnvironment(), storeRoot_, this);
+    starterJob_ = downloads_->enqueue(spec);
+    if (!starterJob_) return false;
+    connect(starterJob_, &DownloadJob::changed, this, &ChatController::onStarterChanged,
+            Qt::UniqueConnection);
+    connect(starterJob_, &DownloadJob::finished, this, &ChatController::onStarterFinished,
+            Qt::UniqueConnection);
+    starterState_ = QStringLiteral("downloading");
+    onStarterChanged();
+    if (starterJob_->finishedState()) onStarterFinished(); // a job that ended at once
+    return true;
+}
+
+void ChatController::cancelStarter() {
+    if (starterJob_ && !starterJob_->finishedState()) starterJob_->cancel();
+}
+
+void ChatController::onStarterChanged() {
+    if (!starterJob_) return;
+    const qint64 total = starterJob_->bytesTotal();
+    const qint64 done = starterJob_->bytesDone();
+    starterProgress_ = total > 0 ? double(done) / double(total) : 0.0;
+    const QLocale locale;
+    starterStatus_ =
+        total > 0
+            ? tr("%1 of %2").arg(locale.formattedDataSize(done), locale.formattedDataSize(total))
+            : tr("Finding the files");
+    if (starterJob_->bytesPerSecond() > 0)
+        starterStatus_ +=
+            tr(" · %1/s").arg(locale.formattedDataSize(qint64(starterJob_->bytesPerSecond())));
+    emit starterChanged();
+}
+
+void ChatController::onStarterFinished() {
+    if (!starterJob_ || starterState_ != QLatin1String("downloading")) return;
+    DownloadJob* job = starterJob_;
+    if (job->state() != DownloadJob::State::Done) {
+        starterState_ = QStringLiteral("failed");
+        starterStatus_ = job->state() == DownloadJob::State::Cancelled
+                             ? tr("Download cancelled.")
+                             : tr("The download failed: %1").arg(job->error());
+        emit starterChanged();
+        announce(starterStatus_);
+        return;
+    }
+    starterState_ = QStringLiteral("done");
+    starterProgress_ = 1.0;
+    starterStatus_ = tr("Downloaded %1.").arg(job->modelName());
+    emit starterChanged();
+    refreshModels();
+    // Talk to it at once: in the open chat while it is still empty, else in a new one.
+    if (streaming()) return;
+    if (currentId_ < 0 || messages_.rowCount() > 0) newChat();
+    setModel(job->modelName());
+    announce(tr("%1 is downloaded; a chat with it is open.").arg(job->modelName()));
 }
 
 QString ChatController::exportMarkdown(qint64 conversationId) const {

@@ -11,13 +11,18 @@
 #include "message_renderer.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QStringList>
 #include <QThread>
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
+#include <optional>
+
 namespace hearth {
 
+class DownloadJob;
+class DownloadManager;
 class EngineWorker;
 
 class ChatController : public QObject {
@@ -37,12 +42,19 @@ class ChatController : public QObject {
     Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadingChanged)
     Q_PROPERTY(QString loadStage READ loadStage NOTIFY loadingChanged)
     Q_PROPERTY(QString loadedModel READ loadedModel NOTIFY statusChanged)
+    Q_PROPERTY(QString loadedDevice READ loadedDevice NOTIFY statusChanged)
     Q_PROPERTY(QStringList models READ models NOTIFY modelsChanged)
     Q_PROPERTY(QString notice READ notice NOTIFY statusChanged)
     Q_PROPERTY(QString announcement READ announcement NOTIFY announcementChanged)
     Q_PROPERTY(QString undoTitle READ undoTitle NOTIFY undoChanged)
     Q_PROPERTY(QString searchText READ searchText WRITE setSearchText NOTIFY searchChanged)
     Q_PROPERTY(QString databasePath READ databasePath CONSTANT)
+    // First run with no models: the starter catalog's small instruct model, in the variant the
+    // memory-fit estimate recommends for this machine, one click away.
+    Q_PROPERTY(QVariantMap starter READ starter CONSTANT)
+    Q_PROPERTY(QString starterState READ starterState NOTIFY starterChanged)
+    Q_PROPERTY(double starterProgress READ starterProgress NOTIFY starterChanged)
+    Q_PROPERTY(QString starterStatus READ starterStatus NOTIFY starterChanged)
 
 public:
     explicit ChatController(QObject* parent = nullptr);
@@ -69,6 +81,8 @@ public:
     double loadProgress() const { return loadProgress_; }
     QString loadStage() const { return loadStage_; }
     QString loadedModel() const { return loadedModel_; }
+    // Where the loaded model runs: "CPU", or the GPU and how many layers it holds.
+    QString loadedDevice() const { return loadedModel_.isEmpty() ? QString() : loadedInfo_.device; }
     QStringList models() const { return models_; }
     QString notice() const { return notice_; }
     QString announcement() const { return announcement_; }
@@ -76,6 +90,11 @@ public:
     QString searchText() const { return search_; }
     void setSearchText(const QString& text);
     QString databasePath() const { return path_; }
+    // {name, variant, sizeText, spec}; empty when the catalog is missing or nothing fits.
+    QVariantMap starter() const;
+    QString starterState() const { return starterState_; } // "", downloading, failed, done
+    double starterProgress() const { return starterProgress_; }
+    QString starterStatus() const { return starterStatus_; }
 
     Q_INVOKABLE qint64 newChat();
     Q_INVOKABLE bool select(qint64 conversationId);
@@ -88,8 +107,10 @@ public:
     Q_INVOKABLE bool stop();
     // A new answer to the last prompt; the earlier ones stay as alternatives.
     Q_INVOKABLE bool regenerate();
+    // Shows version `index` of the message at `row` (an answer or an edited prompt) together
+    // with the branch that followed it.
     Q_INVOKABLE bool showAlternative(int row, int index);
-    // Replaces a user message (the old one and what followed stay stored, hidden) and resends.
+    // Replaces a user message and resends; the old one and what followed stay a flip away.
     Q_INVOKABLE bool editAndResend(int row, const QString& text);
     // Picks the chat's model (a store name or a .gguf path) and loads it.
     Q_INVOKABLE bool setModel(const QString& model);
@@ -99,6 +120,10 @@ public:
     Q_INVOKABLE QString exportMarkdown(qint64 conversationId) const;
     Q_INVOKABLE QString exportJson(qint64 conversationId) const;
     Q_INVOKABLE bool exportToFile(qint64 conversationId, const QString& pathOrUrl);
+    // Downloads starter() into the model store through the download queue; when it is done, a
+    // chat opens with it.
+    Q_INVOKABLE bool downloadStarter();
+    Q_INVOKABLE void cancelStarter();
 
     // The streaming row; public so tests and the engine path share one code path.
     bool beginAssistantMessage(const QString& model);
@@ -115,6 +140,7 @@ signals:
     void undoChanged();
     void searchChanged();
     void replyFinished(const QString& state); // complete, stopped, error
+    void starterChanged();
 
 private:
     void setNotice(const QString& notice);
@@ -124,6 +150,8 @@ private:
     bool startReply();
     void requestLoad(const QString& model);
     void announce(const QString& text);
+    void onStarterChanged();
+    void onStarterFinished();
 
     void onLoadProgress(quint64 loadId, double fraction, const QString& stage);
     void onLoaded(quint64 loadId, const hearth::LoadedModelInfo& info);
@@ -157,7 +185,16 @@ private:
     QString loadStage_;
     QString loadedModel_;
     LoadedModelInfo loadedInfo_;
+    int loadingGpuLayers_ = 0;
+    int loadedGpuLayers_ = 0;
     bool replyAfterLoad_ = false;
+
+    mutable std::optional<QVariantMap> starter_; // read from the catalog when first asked
+    DownloadManager* downloads_ = nullptr;       // made on the first download
+    QPointer<DownloadJob> starterJob_;
+    QString starterState_;
+    QString starterStatus_;
+    double starterProgress_ = 0;
 };
 
 } // namespace hearth

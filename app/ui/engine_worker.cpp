@@ -1,5 +1,6 @@
 #include "engine_worker.h"
 
+#include "app/core/gpu_backend.h"
 #include "engine/model/model.h"
 #include "engine/session/session.h"
 #include "engine/store/model_store.h"
@@ -80,11 +81,12 @@ EngineWorker::~EngineWorker() {
 }
 
 void EngineWorker::release() {
-    // The session refers to the model and tokenizer: it goes first.
+    // The session refers to the model and tokenizer: it goes first; the GPU goes last.
     session_.reset();
     template_.reset();
     tokenizer_.reset();
     model_.reset();
+    gpu_.reset();
     sessionContext_ = 0;
 }
 
@@ -105,7 +107,7 @@ void EngineWorker::unload() {
     if (had) emit unloaded();
 }
 
-void EngineWorker::load(quint64 loadId, const QString& model, int contextLength) {
+void EngineWorker::load(quint64 loadId, const QString& model, int contextLength, int gpuLayers) {
     unload(); // never two models in memory
     auto cancelled = [&] { return cancelledLoad_.load() >= loadId; };
     if (cancelled()) return;
@@ -117,8 +119,23 @@ void EngineWorker::load(quint64 loadId, const QString& model, int contextLength)
                                  tr("Pick a model from the list, or open a .gguf file.")});
         return;
     }
-    emit loadProgress(loadId, 0.15, tr("Reading the weights"));
-    auto m = Model::load(resolved->modelPath);
+    emit loadProgress(loadId, 0.15,
+                      gpuLayers > 0 ? tr("Reading the weights onto the GPU")
+                                    : tr("Reading the weights"));
+    QString gpuNote;
+    gpu_ = makeGpuBackend(gpuLayers, &gpuNote);
+    auto m = Model::load(resolved->modelPath, ModelOptions{0, gpu_ ? gpuLayers : 0, gpu_.get()});
+    if (!m && gpu_) {
+        // The device could not take the layers: say so, and run on the CPU instead.
+        gpuNote = tr("%1 GPU layers could not be loaded (%2); running on the CPU. Try fewer GPU "
+                     "layers in this chat's settings.")
+                      .arg(gpuLayers)
+                      .arg(qs(m.error()));
+        gpu_.reset();
+        m = Model::load(resolved->modelPath);
+    } else if (!gpuNote.isEmpty()) {
+        gpuNote = tr("No GPU layers: %1.").arg(gpuNote);
+    }
     if (!m) {
         emit loadFailed(loadId, loadError(model, m.error()));
         return;
@@ -155,7 +172,26 @@ void EngineWorker::load(quint64 loadId, const QString& model, int contextLength)
     eos_ = tokenizer_->eos() >= 0 ? tokenizer_->tokenText(tokenizer_->eos()) : std::string();
     stops_ = template_->stopSequences(eos_, src.specialTokens);
     EngineError error;
-    if (!ensureSession(contextLength, &error)) {
+    bool sessionReady = ensureSession(contextLength, &error);
+    if (!sessionReady && gpu_) {
+        // The context's cache did not fit beside the layers on the device: CPU it is.
+        gpuNote = tr("The context did not fit on the GPU with %1 layers (%2); running on the "
+                     "CPU. Try fewer GPU layers or a smaller context.")
+                      .arg(gpuLayers)
+                      .arg(error.message);
+        session_.reset();
+        model_.reset();
+        gpu_.reset();
+        auto cpu = Model::load(resolved->modelPath);
+        if (!cpu) {
+            release();
+            emit loadFailed(loadId, loadError(model, cpu.error()));
+            return;
+        }
+        model_ = std::move(cpu).value();
+        sessionReady = ensureSession(contextLength, &error);
+    }
+    if (!sessionReady) {
         release();
         emit loadFailed(loadId, error);
         return;
@@ -179,6 +215,16 @@ void EngineWorker::load(quint64 loadId, const QString& model, int contextLength)
     info.systemPrompt = qs(resolved->systemText.value_or(""));
     info.paramsJson = qs(resolved->paramsJson.value_or(""));
     info.contextTrained = model_->params().nCtxTrain;
+    if (gpu_) {
+        const int onGpu = std::min(gpuLayers, model_->params().nLayer);
+        info.device = tr("%1: last %2 of %3 layers")
+                          .arg(qs(gpu_->info().name))
+                          .arg(onGpu)
+                          .arg(model_->params().nLayer);
+    } else {
+        info.device = tr("CPU");
+    }
+    info.gpuNote = gpuNote;
     emit loadProgress(loadId, 1.0, tr("Ready"));
     emit loaded(loadId, info);
 }

@@ -16,6 +16,7 @@
 
 namespace hearth {
 
+class Backend;
 class Model;
 class Tokenizer;
 class Session;
@@ -36,8 +37,10 @@ public:
 
 public slots:
     // `model`: a store name ("llama3.2:latest"), a linked file's name or a .gguf path.
-    // The previous model is unloaded first, so two never share memory.
-    void load(quint64 loadId, const QString& model, int contextLength);
+    // The previous model is unloaded first, so two never share memory. `gpuLayers` > 0 runs
+    // that many of the last layers on the GPU; when that fails the model loads on the CPU and
+    // LoadedModelInfo::gpuNote says why.
+    void load(quint64 loadId, const QString& model, int contextLength, int gpuLayers = 0);
     void unload();
     void generate(quint64 requestId, const QList<hearth::ChatTurn>& turns,
                   const hearth::GenerationSettings& settings);
@@ -56,6 +59,7 @@ private:
     void release();
 
     QString storeRoot_;
+    std::unique_ptr<Backend> gpu_; // outlives the model whose layers it holds
     std::unique_ptr<Model> model_;
     std::unique_ptr<Tokenizer> tokenizer_;
     std::unique_ptr<tmpl::ChatTemplate> template_;

@@ -3,6 +3,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace hearth {
 
 QVariantMap GenerationSettings::toMap() const {
@@ -14,7 +16,8 @@ QVariantMap GenerationSettings::toMap() const {
             {QStringLiteral("repeatPenalty"), repeatPenalty},
             {QStringLiteral("maxTokens"), maxTokens},
             {QStringLiteral("contextLength"), contextLength},
-            {QStringLiteral("seed"), seed}};
+            {QStringLiteral("seed"), seed},
+            {QStringLiteral("gpuLayers"), gpuLayers}};
 }
 
 GenerationSettings GenerationSettings::fromMap(const QVariantMap& m,
@@ -36,10 +39,12 @@ GenerationSettings GenerationSettings::fromMap(const QVariantMap& m,
     num("maxTokens", s.maxTokens);
     num("contextLength", s.contextLength);
     num("seed", s.seed);
+    num("gpuLayers", s.gpuLayers);
     // Out-of-range values fall back to something the engine accepts.
     if (s.temperature < 0) s.temperature = 0;
     if (s.contextLength < 64) s.contextLength = 64;
     if (s.repeatPenalty <= 0) s.repeatPenalty = 1.0;
+    s.gpuLayers = std::clamp(s.gpuLayers, 0, 1000); // the engine caps it at the model's layers
     return s;
 }
 
@@ -57,6 +62,8 @@ void GenerationSettings::applyOllamaParams(const QString& json) {
     num("num_predict", maxTokens);
     num("num_ctx", contextLength);
     num("seed", seed);
+    num("num_gpu", gpuLayers);
+    gpuLayers = std::clamp(gpuLayers, 0, 1000);
 }
 
 } // namespace hearth

@@ -23,13 +23,14 @@ struct GenerationSettings {
     double repeatPenalty = 1.0;
     int maxTokens = -1; // until the model ends its turn
     int contextLength = 2048;
-    qint64 seed = -1; // < 0: a fresh seed per reply
+    qint64 seed = -1;  // < 0: a fresh seed per reply
+    int gpuLayers = 0; // the model's last layers run on the GPU; 0: CPU only
 
     QVariantMap toMap() const;
     // Values from `map` over `base`; absent or non-numeric ones keep the base's.
     static GenerationSettings fromMap(const QVariantMap& map, const GenerationSettings& base);
     // Overrides from an Ollama params JSON object (temperature, top_p, top_k, min_p,
-    // repeat_penalty, num_predict, num_ctx, seed); unknown keys are ignored.
+    // repeat_penalty, num_predict, num_ctx, seed, num_gpu); unknown keys are ignored.
     void applyOllamaParams(const QString& json);
 };
 
@@ -49,6 +50,8 @@ struct LoadedModelInfo {
     QString systemPrompt; // the store's system layer, if any
     QString paramsJson;   // the store's params layer, if any
     int contextTrained = 0;
+    QString device;  // where it runs: "CPU", or "<GPU name>: last 5 of 5 layers"
+    QString gpuNote; // why fewer layers than asked run on the GPU (none, or a failure)
 };
 
 // What went wrong, in words, and what the user can do about it.

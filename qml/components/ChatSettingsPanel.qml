@@ -60,6 +60,7 @@ Rectangle {
         }
 
         Repeater {
+            // gpuLayers: the model's last layers run on the GPU; changing it reloads the model.
             model: [
                 { key: "temperature", label: qsTr("Temperature"), integer: false },
                 { key: "topP", label: qsTr("Top-p"), integer: false },
@@ -68,7 +69,8 @@ Rectangle {
                 { key: "repeatPenalty", label: qsTr("Repeat penalty"), integer: false },
                 { key: "maxTokens", label: qsTr("Max tokens (-1: no limit)"), integer: true },
                 { key: "contextLength", label: qsTr("Context length"), integer: true },
-                { key: "seed", label: qsTr("Seed (-1: random)"), integer: true }
+                { key: "seed", label: qsTr("Seed (-1: random)"), integer: true },
+                { key: "gpuLayers", label: qsTr("GPU layers (0: CPU only)"), integer: true }
             ]
 
             delegate: ColumnLayout {
@@ -97,6 +99,19 @@ Rectangle {
                     }
                 }
             }
+        }
+
+        Label {
+            objectName: "loadedDeviceLabel"
+            Layout.columnSpan: 3
+            Layout.fillWidth: true
+            Layout.alignment: Qt.AlignBottom
+            visible: text !== ""
+            text: panel.chats && panel.chats.loadedDevice !== ""
+                  ? qsTr("Runs on: %1").arg(panel.chats.loadedDevice) : ""
+            elide: Text.ElideRight
+            color: Theme.textMuted
+            font.pixelSize: Theme.fontSmall
         }
     }
 }

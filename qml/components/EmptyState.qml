@@ -4,7 +4,8 @@ import QtQuick.Layouts
 import Hearth.Ui
 
 // What a page shows when it has nothing to show yet: an icon, a headline, a sentence, and
-// optionally the one action that gets the user further.
+// optionally the one action that gets the user further. Items declared inside it (an offer with
+// its own progress, say) sit between the text and that action.
 ColumnLayout {
     id: emptyState
 
@@ -14,6 +15,8 @@ ColumnLayout {
     property string note
     property string actionText
     property string actionIcon
+    property bool actionPrimary: true
+    default property alias extras: extraColumn.data
     signal actionTriggered
 
     spacing: 12
@@ -67,12 +70,20 @@ ColumnLayout {
         font.pixelSize: Theme.fontSmall
     }
 
+    ColumnLayout {
+        id: extraColumn
+
+        Layout.fillWidth: true
+        spacing: 8
+        visible: children.length > 0
+    }
+
     ActionButton {
         objectName: "emptyStateAction"
         Layout.alignment: Qt.AlignHCenter
         Layout.topMargin: 8
         visible: emptyState.actionText !== ""
-        primary: true
+        primary: emptyState.actionPrimary
         text: emptyState.actionText
         iconName: emptyState.actionIcon
         onClicked: emptyState.actionTriggered()

@@ -6,7 +6,8 @@ import Hearth.Ui
 
 // One message of a chat. The user's sit on the right in the accent tint; replies on the left
 // with the model's name, Markdown with highlighted code, a cursor while streaming, stats, and
-// the actions: copy, edit and resend (user), regenerate and flip between answers (assistant).
+// the actions: copy, edit and resend (user), regenerate (assistant), and flip between versions
+// (edited prompts and regenerated answers, each with the branch that followed it).
 Item {
     id: bubble
 
@@ -222,26 +223,32 @@ Item {
                 rightPadding: 6
             }
 
-            // Earlier answers to the same prompt: < 2 / 3 >
+            // Versions of this message: regenerated answers, or edits of a prompt, each with the
+            // conversation that followed it: < 2 / 3 >
             ToolButton {
+                objectName: "previousVersionButton"
                 visible: bubble.altCount > 1
                 text: "\u2039"
                 enabled: bubble.altIndex > 0 && !bubble.busy
-                Accessible.name: qsTr("Previous answer")
+                Accessible.name: bubble.fromUser ? qsTr("Previous version of this message") : qsTr("Previous answer")
                 onClicked: bubble.alternativeRequested(bubble.index, bubble.altIndex - 1)
             }
             Label {
+                objectName: "versionLabel"
                 visible: bubble.altCount > 1
                 text: qsTr("%1 / %2").arg(bubble.altIndex + 1).arg(bubble.altCount)
                 color: Theme.textMuted
                 font.pixelSize: Theme.fontSmall
-                Accessible.name: qsTr("Answer %1 of %2").arg(bubble.altIndex + 1).arg(bubble.altCount)
+                Accessible.role: Accessible.StaticText
+                Accessible.name: (bubble.fromUser ? qsTr("Version %1 of %2") : qsTr("Answer %1 of %2"))
+                                 .arg(bubble.altIndex + 1).arg(bubble.altCount)
             }
             ToolButton {
+                objectName: "nextVersionButton"
                 visible: bubble.altCount > 1
                 text: "\u203A"
                 enabled: bubble.altIndex + 1 < bubble.altCount && !bubble.busy
-                Accessible.name: qsTr("Next answer")
+                Accessible.name: bubble.fromUser ? qsTr("Next version of this message") : qsTr("Next answer")
                 onClicked: bubble.alternativeRequested(bubble.index, bubble.altIndex + 1)
             }
 

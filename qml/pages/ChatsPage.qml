@@ -373,16 +373,75 @@ Item {
                     iconName: "chat"
                     readonly property bool noModels: page.chats && page.chats.models.length === 0
                                                      && page.chats.currentModel === ""
+                    // First run: the catalog's small model sized for this machine, one click away.
+                    readonly property var starter: noModels ? page.chats.starter : ({})
+                    readonly property bool offersStarter: noModels && starter.spec !== undefined
+                    readonly property string starterState: page.chats ? page.chats.starterState : ""
                     objectName: "chatEmptyState"
                     title: noModels ? qsTr("No models on this machine yet")
                                     : page.hasChat ? qsTr("An empty chat") : qsTr("No chats yet")
-                    body: noModels ? qsTr("Open a .gguf file you already have, or browse models to find and download a small instruct model.")
-                                   : page.chats && page.chats.currentModel !== ""
-                                     ? qsTr("Type a message below to talk to %1.").arg(page.chats.currentModel.split("/").pop())
-                                     : qsTr("Pick a model above to start, or open a .gguf file.")
+                    body: offersStarter ? qsTr("Download %1 to start chatting, open a .gguf file you already have, or browse models.").arg(starter.name)
+                          : noModels ? qsTr("Open a .gguf file you already have, or browse models to find and download a small instruct model.")
+                          : page.chats && page.chats.currentModel !== ""
+                            ? qsTr("Type a message below to talk to %1.").arg(page.chats.currentModel.split("/").pop())
+                            : qsTr("Pick a model above to start, or open a .gguf file.")
                     actionText: qsTr("Browse models")
                     actionIcon: "models"
+                    actionPrimary: !offersStarter
                     onActionTriggered: page.openPage("models")
+
+                    // The starter download, its progress in place, and a way out of it.
+                    ColumnLayout {
+                        objectName: "starterOffer"
+                        Layout.fillWidth: true
+                        Layout.topMargin: 8
+                        visible: chatEmpty.offersStarter
+                        spacing: 6
+
+                        ActionButton {
+                            objectName: "starterDownloadButton"
+                            Layout.alignment: Qt.AlignHCenter
+                            visible: chatEmpty.starterState !== "downloading"
+                            primary: true
+                            iconName: "discover"
+                            text: chatEmpty.starterState === "failed"
+                                  ? qsTr("Try downloading %1 again").arg(chatEmpty.starter.name)
+                                  : qsTr("Download %1").arg(chatEmpty.starter.name)
+                            Accessible.description: starterNote.text
+                            onClicked: page.chats.downloadStarter()
+                        }
+                        ProgressBar {
+                            objectName: "starterProgress"
+                            Layout.fillWidth: true
+                            visible: chatEmpty.starterState === "downloading"
+                            from: 0
+                            to: 1
+                            value: page.chats ? page.chats.starterProgress : 0
+                            Accessible.name: qsTr("Downloading %1").arg(chatEmpty.starter.name)
+                            Accessible.description: page.chats ? page.chats.starterStatus : ""
+                        }
+                        Label {
+                            id: starterNote
+
+                            objectName: "starterNote"
+                            Layout.fillWidth: true
+                            horizontalAlignment: Text.AlignHCenter
+                            wrapMode: Text.Wrap
+                            color: chatEmpty.starterState === "failed" ? Theme.text : Theme.textFaint
+                            font.pixelSize: Theme.fontSmall
+                            text: chatEmpty.starterState === "" || chatEmpty.starterState === "done"
+                                  ? qsTr("%1 · %2, the size the memory-fit estimate picks for this machine")
+                                    .arg(chatEmpty.starter.variant).arg(chatEmpty.starter.sizeText)
+                                  : page.chats.starterStatus
+                        }
+                        ActionButton {
+                            objectName: "starterCancelButton"
+                            Layout.alignment: Qt.AlignHCenter
+                            visible: chatEmpty.starterState === "downloading"
+                            text: qsTr("Cancel download")
+                            onClicked: page.chats.cancelStarter()
+                        }
+                    }
                 }
 
                 // First run: a model file the user already has is one click away.
@@ -392,7 +451,7 @@ Item {
                     anchors.top: chatEmpty.bottom
                     anchors.topMargin: 12
                     visible: chatEmpty.visible && page.chats && page.chats.currentModel === ""
-                    primary: chatEmpty.noModels
+                    primary: chatEmpty.noModels && !chatEmpty.offersStarter
                     text: qsTr("Open a .gguf file…")
                     Accessible.name: qsTr("Open a GGUF model file")
                     onClicked: openModelDialog.open()

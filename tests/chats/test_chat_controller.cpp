@@ -93,6 +93,68 @@ private slots:
                  QStringLiteral("complete"));
     }
 
+    void editedPromptsFlipBetweenBranchesAcrossARestart() {
+        auto reply = [](ChatController& c, const QString& text) {
+            return c.beginAssistantMessage(QStringLiteral("tiny")) && c.appendAssistantText(text) &&
+                   c.finishAssistantMessage();
+        };
+        auto contents = [](ChatController& c) {
+            QStringList out;
+            for (int i = 0; i < c.messages()->rowCount(); ++i)
+                out.append(c.messages()->data(c.messages()->index(i), Qt::DisplayRole).toString());
+            return out;
+        };
+        auto alt = [](ChatController& c, int row) {
+            const QModelIndex i = c.messages()->index(row);
+            return QPair<int, int>(c.messages()->data(i, MessageListModel::AltIndexRole).toInt(),
+                                   c.messages()->data(i, MessageListModel::AltCountRole).toInt());
+        };
+        qint64 chatId = -1;
+        {
+            ChatController chats(db(), nullptr);
+            QAbstractItemModelTester tester(chats.messages());
+            chatId = chats.newChat();
+            QVERIFY(chats.send(QStringLiteral("q1")) && reply(chats, QStringLiteral("a1")));
+            QVERIFY(chats.send(QStringLiteral("q2")) && reply(chats, QStringLiteral("a2")));
+            QCOMPARE(alt(chats, 0), qMakePair(0, 1)); // nothing to flip yet
+
+            QVERIFY(chats.editAndResend(0, QStringLiteral("q1 edited")));
+            QVERIFY(reply(chats, QStringLiteral("b1")));
+            QCOMPARE(contents(chats), (QStringList{"q1 edited", "b1"}));
+            QCOMPARE(alt(chats, 0), qMakePair(1, 2)); // "< 2 / 2 >"
+
+            // Back to the first prompt: the whole conversation below it returns.
+            QVERIFY(chats.showAlternative(0, 0));
+            QCOMPARE(contents(chats), (QStringList{"q1", "a1", "q2", "a2"}));
+            QCOMPARE(alt(chats, 0), qMakePair(0, 2));
+            // A branch inside that branch.
+            QVERIFY(chats.editAndResend(2, QStringLiteral("q2 edited")));
+            QVERIFY(reply(chats, QStringLiteral("c2")));
+            QCOMPARE(contents(chats), (QStringList{"q1", "a1", "q2 edited", "c2"}));
+            QCOMPARE(alt(chats, 2), qMakePair(1, 2));
+
+            QVERIFY(chats.showAlternative(0, 1));
+            QCOMPARE(contents(chats), (QStringList{"q1 edited", "b1"}));
+            QVERIFY(!chats.showAlternative(0, 2));                 // no third version
+            QVERIFY(!chats.showAlternative(1, 0));                 // b1 has no versions
+            QVERIFY(!chats.showAlternative(9, 0));                 // no such row
+            QVERIFY(!chats.editAndResend(1, QStringLiteral("x"))); // only the user's words
+            QVERIFY(chats.showAlternative(0, 0));
+        }
+        // A restart shows the branch last chosen, nested choices included.
+        ChatController again(db(), nullptr);
+        QVERIFY(again.select(chatId));
+        QCOMPARE(contents(again), (QStringList{"q1", "a1", "q2 edited", "c2"}));
+        QCOMPARE(alt(again, 0), qMakePair(0, 2));
+        QVERIFY(again.showAlternative(2, 0));
+        QCOMPARE(contents(again), (QStringList{"q1", "a1", "q2", "a2"}));
+        QVERIFY(again.showAlternative(0, 1));
+        QCOMPARE(contents(again), (QStringList{"q1 edited", "b1"}));
+        // What the model would be sent follows the branch on screen.
+        QVERIFY(again.exportMarkdown(chatId).contains(QStringLiteral("q1 edited")));
+        QVERIFY(!again.exportMarkdown(chatId).contains(QStringLiteral("a2")));
+    }
+
     void renameAndRemove() {
         ChatController chats(db(), nullptr);
         const qint64 id = chats.newChat();

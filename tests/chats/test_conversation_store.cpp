@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -131,6 +132,93 @@ private slots:
                  qPrintable(store.errorString()));
         QCOMPARE(store.createConversation(QStringLiteral("x")), qint64(-1)); // refuses, no crash
         QVERIFY(store.conversations().isEmpty());
+    }
+
+    void versionsSwitchWholeBranches() {
+        ConversationStore store;
+        QVERIFY(store.open(path(QStringLiteral("branches.sqlite"))));
+        const qint64 chat = store.createConversation(QStringLiteral("Branches"));
+        auto add = [&](const char* role, const char* text) {
+            return store.addMessage(chat, QString::fromLatin1(role), QString::fromLatin1(text));
+        };
+        auto visible = [&] {
+            QStringList out;
+            for (const auto& m : store.messages(chat)) out.append(m.content);
+            return out;
+        };
+        const qint64 q1 = add("user", "q1");
+        add("assistant", "a1");
+        add("user", "q2");
+        add("assistant", "a2");
+        // Edit q1: its branch (q1 a1 q2 a2) is stashed under it.
+        QVERIFY(store.stashFrom(chat, q1));
+        const qint64 e1 = add("user", "q1 edited");
+        QVERIFY(store.addAlternative(q1, e1));
+        add("assistant", "b1");
+        QCOMPARE(visible(), (QStringList{"q1 edited", "b1"}));
+        const auto edited = store.messages(chat).at(0);
+        QCOMPARE(edited.altGroup, q1);
+        QCOMPARE(edited.altIndex, 1);
+        QCOMPARE(edited.altCount, 2);
+
+        QVERIFY(store.showAlternative(q1, 0));
+        QCOMPARE(visible(), (QStringList{"q1", "a1", "q2", "a2"}));
+        QVERIFY(store.showAlternative(q1, 0)); // already shown: nothing changes
+        QCOMPARE(visible().size(), 4);
+        QVERIFY(store.showAlternative(q1, 1));
+        QCOMPARE(visible(), (QStringList{"q1 edited", "b1"}));
+
+        QVERIFY(!store.showAlternative(q1, 2)); // no third version
+        QVERIFY(!store.showAlternative(q1, -1));
+        QVERIFY(!store.showAlternative(0, 0));
+        QVERIFY(!store.showAlternative(987654, 0));
+        QVERIFY(!store.errorString().isEmpty());
+        QCOMPARE(visible(), (QStringList{"q1 edited", "b1"})); // failures change nothing
+        QVERIFY(store.search(QStringLiteral("a2")).isEmpty()); // hidden text is not found
+    }
+
+    void migratesVersion2Alternatives() {
+        // A version-2 file as that Hearth wrote it: an answer regenerated once.
+        const QString file = path(QStringLiteral("v2.sqlite"));
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v2"));
+            db.setDatabaseName(file);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            for (const char* sql :
+                 {"CREATE TABLE conversations (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT "
+                  "NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, model TEXT "
+                  "NOT NULL DEFAULT '', settings TEXT NOT NULL DEFAULT '', deleted INTEGER NOT "
+                  "NULL DEFAULT 0)",
+                  "CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id "
+                  "INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE, role TEXT NOT "
+                  "NULL, content TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '', state "
+                  "TEXT NOT NULL DEFAULT 'complete', created_at INTEGER NOT NULL, hidden INTEGER "
+                  "NOT NULL DEFAULT 0, alt_group INTEGER NOT NULL DEFAULT 0, stats TEXT NOT NULL "
+                  "DEFAULT '')",
+                  "INSERT INTO conversations(id, title, created_at, updated_at) "
+                  "VALUES(1,'Old',1,1)",
+                  "INSERT INTO messages(id, conversation_id, role, content, created_at) "
+                  "VALUES(1, 1, 'user', 'q', 1)",
+                  "INSERT INTO messages(id, conversation_id, role, content, created_at, hidden, "
+                  "alt_group) VALUES(2, 1, 'assistant', 'old answer', 2, 1, 2)",
+                  "INSERT INTO messages(id, conversation_id, role, content, created_at, hidden, "
+                  "alt_group) VALUES(3, 1, 'assistant', 'new answer', 3, 0, 2)",
+                  "PRAGMA user_version=2"})
+                QVERIFY2(q.exec(QString::fromLatin1(sql)), qPrintable(q.lastError().text()));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("v2"));
+        ConversationStore store;
+        QVERIFY2(store.open(file), qPrintable(store.errorString()));
+        QCOMPARE(store.schemaVersion(), ConversationStore::kSchemaVersion);
+        QCOMPARE(store.messages(1).size(), 2);
+        QCOMPARE(store.messages(1).at(1).content, QStringLiteral("new answer"));
+        QVERIFY2(store.showAlternative(2, 0), qPrintable(store.errorString()));
+        QCOMPARE(store.messages(1).at(1).content, QStringLiteral("old answer"));
+        QVERIFY(store.showAlternative(2, 1));
+        QCOMPARE(store.messages(1).at(1).content, QStringLiteral("new answer"));
     }
 
     void refusesAFileThatIsNotADatabase() {

@@ -23,6 +23,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 
 Q_IMPORT_QML_PLUGIN(Hearth_AppPlugin)
@@ -112,6 +113,38 @@ class TestChatGui : public QObject {
     QQuickItem* item(const QString& name) const {
         return findItem(window_ ? window_->contentItem() : nullptr, name);
     }
+    // The first shown item of that name (every message bubble has its own set of buttons).
+    QQuickItem* visibleItem(const QString& name) const {
+        QList<QQuickItem*> all;
+        findAll(window_ ? window_->contentItem() : nullptr, name, all);
+        for (QQuickItem* i : all)
+            if (i->isVisible()) return i;
+        return nullptr;
+    }
+    // Shown buttons, fields and pickers a screen reader could not name.
+    QStringList unnamedControls() const {
+        QList<QQuickItem*> all;
+        std::function<void(QQuickItem*)> walk = [&](QQuickItem* i) {
+            if (!i || !i->isVisible()) return;
+            all << i;
+            for (QQuickItem* child : i->childItems()) walk(child);
+        };
+        walk(window_->contentItem());
+        QStringList out;
+        for (QQuickItem* i : all) {
+            QAccessibleInterface* a = QAccessible::queryAccessibleInterface(i);
+            if (!a) continue;
+            const QAccessible::Role role = a->role();
+            const bool control = role == QAccessible::Button || role == QAccessible::PushButton ||
+                                 role == QAccessible::EditableText ||
+                                 role == QAccessible::ComboBox || role == QAccessible::CheckBox ||
+                                 role == QAccessible::ProgressBar;
+            if (control && a->text(QAccessible::Name).trimmed().isEmpty())
+                out << QStringLiteral("%1 (%2)").arg(
+                    i->objectName(), QString::fromLatin1(i->metaObject()->className()));
+        }
+        return out;
+    }
     void click(QQuickItem* target) {
         QVERIFY(target);
         QVERIFY2(target->isVisible(), qPrintable(target->objectName() + " is not visible"));
@@ -141,6 +174,9 @@ private slots:
         hearth::configureApplication();
         QVERIFY(store_.isValid() && data_.isValid());
         qputenv("OLLAMA_MODELS", QFile::encodeName(store_.path())); // an empty store
+        qputenv("HEARTH_CATALOG", HEARTH_SOURCE_DIR "/resources/catalog/models.json");
+        // The starter download may be clicked: it must fail on loopback, never reach out.
+        qputenv("HF_ENDPOINT", "http://127.0.0.1:9");
         QVERIFY(QDir().mkpath(QStringLiteral(HEARTH_ARTIFACT_DIR)));
         QVERIFY(QFileInfo::exists(modelPath()));
     }
@@ -157,7 +193,66 @@ private slots:
         QVERIFY(empty->property("title").toString().contains(QStringLiteral("No models")));
         QQuickItem* open = item(QStringLiteral("openGgufButton"));
         QVERIFY(open && open->isVisible());
+        // The catalog's small model, sized for this machine, is one click away.
+        QQuickItem* download = item(QStringLiteral("starterDownloadButton"));
+        QVERIFY(download && download->isVisible());
+        const QString offer = download->property("text").toString();
+        QVERIFY2(offer.startsWith(QStringLiteral("Download ")), qPrintable(offer));
+        const QString variant = chats()->starter().value(QStringLiteral("variant")).toString();
+        QVERIFY(!variant.isEmpty());
+        QQuickItem* note = item(QStringLiteral("starterNote"));
+        QVERIFY(note && note->property("text").toString().contains(variant));
         save(QStringLiteral("chat-first-run-light"));
+        // Here the hub is unreachable: the failure shows in place, with a way to try again.
+        click(download);
+        QTRY_COMPARE_WITH_TIMEOUT(chats()->starterState(), QStringLiteral("failed"), 30000);
+        QTRY_VERIFY(download->property("text").toString().startsWith(QStringLiteral("Try ")));
+        QVERIFY2(
+            note->property("text").toString().startsWith(QStringLiteral("The download failed")),
+            qPrintable(note->property("text").toString()));
+        QCOMPARE(chats()->conversations()->rowCount(), 0);
+    }
+
+    void editedPromptFlipsBetweenBranches() {
+        START("light");
+        hearth::ChatController* c = chats();
+        QVERIFY(c->setSettings({{QStringLiteral("temperature"), 0.0},
+                                {QStringLiteral("maxTokens"), 12},
+                                {QStringLiteral("contextLength"), 256}}));
+        QSignalSpy done(c, &hearth::ChatController::replyFinished);
+        typeAndSend("Once upon a time");
+        // A short reply may finish while the keys are still being typed: count, do not wait.
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+        const QString firstReply =
+            c->messages()->data(c->messages()->index(1), Qt::DisplayRole).toString();
+        // Edit the prompt through its bubble and send it again.
+        click(visibleItem(QStringLiteral("editMessageButton")));
+        QTRY_VERIFY(visibleItem(QStringLiteral("messageEditor")));
+        QTest::keyClick(window_, Qt::Key_A, Qt::ControlModifier);
+        typeText("The little dog");
+        click(visibleItem(QStringLiteral("resendButton")));
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 60000);
+        QCOMPARE(c->messages()->data(c->messages()->index(0), Qt::DisplayRole).toString(),
+                 QStringLiteral("The little dog"));
+        QTRY_VERIFY(visibleItem(QStringLiteral("versionLabel")));
+        QCOMPARE(visibleItem(QStringLiteral("versionLabel"))->property("text").toString(),
+                 QStringLiteral("2 / 2"));
+        save(QStringLiteral("chat-edited-branch-light"));
+        // Back to the first prompt: its reply comes back with it.
+        click(visibleItem(QStringLiteral("previousVersionButton")));
+        QTRY_COMPARE(c->messages()->data(c->messages()->index(0), Qt::DisplayRole).toString(),
+                     QStringLiteral("Once upon a time"));
+        QCOMPARE(c->messages()->data(c->messages()->index(1), Qt::DisplayRole).toString(),
+                 firstReply);
+        QTRY_COMPARE(visibleItem(QStringLiteral("versionLabel"))->property("text").toString(),
+                     QStringLiteral("1 / 2"));
+        // Every control of the chat, the settings panel included, has a name to be read out.
+        click(item(QStringLiteral("settingsButton")));
+        QTRY_VERIFY(item(QStringLiteral("chatSettings"))->isVisible());
+        const QStringList unnamed = unnamedControls();
+        QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+        QTRY_VERIFY(item(QStringLiteral("loadedDeviceLabel"))->isVisible());
+        save(QStringLiteral("chat-settings-light"));
     }
 
     void streamStopRegenerateFromTheKeyboard() {
