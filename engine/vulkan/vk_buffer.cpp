@@ -41,10 +41,12 @@ Result<Buffer> Buffer::create(Device& device, uint64_t size, BufferKind kind) {
     ai.memoryTypeIndex = *type;
     const std::string what = "allocating " + std::to_string(size >> 20) + " MiB of " +
                              (host ? "host-visible" : "device") + " memory";
-    if (auto s =
-            check(fn.vkAllocateMemory(device.handle(), &ai, nullptr, &b.memory_), what.c_str());
-        !s)
-        return std::move(s).takeError();
+    const bool overBudget = !host && device.forcedBudgetBytes &&
+                            device.allocatedBytes + size > device.forcedBudgetBytes;
+    const VkResult allocated = overBudget
+                                   ? VK_ERROR_OUT_OF_DEVICE_MEMORY
+                                   : fn.vkAllocateMemory(device.handle(), &ai, nullptr, &b.memory_);
+    if (auto s = check(allocated, what.c_str()); !s) return std::move(s).takeError();
     device.allocatedBytes += size; // counted from here so release() can always subtract
     if (auto s = check(fn.vkBindBufferMemory(device.handle(), b.buffer_, b.memory_, 0),
                        "binding buffer memory");

@@ -1,6 +1,7 @@
 #include "engine/vulkan/vk_context.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 namespace hearth::vk {
@@ -14,6 +15,9 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
     if (!device) return std::move(device).takeError();
     c->device_ = std::move(*device);
     if (options.maxBindingBytes) c->device_->capStorageRange(options.maxBindingBytes);
+    c->device_->forcedBudgetBytes = options.budgetBytes;
+    if (const char* mib = std::getenv("HEARTH_VULKAN_BUDGET_MIB"); mib && !options.budgetBytes)
+        c->device_->forcedBudgetBytes = std::strtoull(mib, nullptr, 10) << 20;
     c->pipelines_ = std::make_unique<PipelineCache>(*c->device_);
     auto stream = CommandStream::create(*c->device_);
     if (!stream) return std::move(stream).takeError();

@@ -17,6 +17,9 @@ struct ContextOptions {
     int validation = -1;               // -1: HEARTH_VULKAN_VALIDATION
     uint64_t stagingBytes = 16u << 20; // upload chunk size
     uint64_t maxBindingBytes = 0;      // >0: pretend the device's binding range is this small
+    // >0: fail device-local allocations past this many bytes as out of memory (see
+    // Device::forcedBudgetBytes); 0: HEARTH_VULKAN_BUDGET_MIB when set, else no limit.
+    uint64_t budgetBytes = 0;
 };
 
 class Context {

@@ -115,6 +115,7 @@ Result<std::unique_ptr<Device>> Device::create(const Instance& instance, int req
     info.subgroupSize = subgroup.subgroupSize;
     info.subgroupArithmetic = (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
                               (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT);
+    info.shaderFloat64 = features.features.shaderFloat64;
     info.shaderFloat16 = f12.shaderFloat16;
     info.shaderInt8 = f12.shaderInt8;
     info.storage16Bit = f11.storageBuffer16BitAccess;
@@ -139,6 +140,7 @@ Result<std::unique_ptr<Device>> Device::create(const Instance& instance, int req
     VkPhysicalDeviceFeatures2 enable{};
     enable.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
     enable.pNext = &enable11;
+    enable.features.shaderFloat64 = features.features.shaderFloat64;
 
     const float priority = 1.0f;
     VkDeviceQueueCreateInfo qci{};

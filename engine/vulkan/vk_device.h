@@ -22,6 +22,7 @@ struct DeviceInfo {
     uint32_t maxPushConstantsSize = 128;
     uint32_t subgroupSize = 1;
     bool subgroupArithmetic = false; // subgroupAdd/Max in compute shaders
+    bool shaderFloat64 = false;      // double sums in the norms (as the CPU backend)
     bool shaderFloat16 = false;
     bool shaderInt8 = false;
     bool storage16Bit = false;
@@ -57,6 +58,10 @@ public:
 
     // Bytes currently allocated through Buffer (for budget checks and reports).
     std::atomic<uint64_t> allocatedBytes{0};
+    // When non-zero, device-local allocations that would take allocatedBytes over this fail as
+    // the driver's out-of-memory does (tests and HEARTH_VULKAN_BUDGET_MIB use it to exercise
+    // allocation failures on devices with plenty of memory).
+    uint64_t forcedBudgetBytes = 0;
 
 private:
     explicit Device(const Instance& instance) : instance_(instance) {}

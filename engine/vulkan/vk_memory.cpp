@@ -1,5 +1,7 @@
 #include "engine/vulkan/vk_memory.h"
 
+#include <algorithm>
+
 namespace hearth::vk {
 
 std::vector<HeapBudget> heapBudgets(const Device& device) {
@@ -40,6 +42,12 @@ uint64_t deviceLocalBudgetBytes(const Device& device) {
             left =
                 h.budgetBytes > device.allocatedBytes ? h.budgetBytes - device.allocatedBytes : 0;
         if (left > best) best = left;
+    }
+    if (device.forcedBudgetBytes) {
+        const uint64_t forced = device.forcedBudgetBytes > device.allocatedBytes
+                                    ? device.forcedBudgetBytes - device.allocatedBytes
+                                    : 0;
+        best = std::min(best, forced);
     }
     return best;
 }

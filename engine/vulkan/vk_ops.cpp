@@ -67,7 +67,7 @@ void Ops::spread(uint64_t groups, uint32_t& gx, uint32_t& gy) const {
 }
 
 Status Ops::mulMat(const WeightView& w, const RowsView& x, uint32_t cols, const RowsView& y,
-                   bool accumulate, int64_t xSumsOffset) {
+                   bool accumulate, int64_t xSumsOffset, int64_t xScalesOffset) {
     if (!w.buffer || !x.buffer || !y.buffer) return makeError("Vulkan mulMat: missing buffer");
     if (!supportsWeightType(w.type))
         return makeError("Vulkan mulMat: weights of type " + std::string(ggmlTypeName(w.type)) +
@@ -82,15 +82,25 @@ Status Ops::mulMat(const WeightView& w, const RowsView& x, uint32_t cols, const 
         pipeline("mul_mat_" + std::string(ggmlTypeName(w.type)) + (subgroups_ ? "_sg" : ""), 3);
     if (!pipe) return std::move(pipe).takeError();
     uint64_t xBegin = x.offset * 4, xEnd = x.offset * 4 + rowsSpanBytes(x, cols, w.k, 4);
-    if (xSumsOffset >= 0) {
-        xBegin = std::min<uint64_t>(xBegin, uint64_t(xSumsOffset) * 4);
-        xEnd = std::max<uint64_t>(xEnd, (uint64_t(xSumsOffset) + uint64_t(cols) * (w.k / 32)) * 4);
-    }
+    const uint32_t blockSize = ggmlTypeInfo(w.type).blockSize;
+    const bool quantized = blockSize > 1 && w.type != GgmlType::F16 && w.type != GgmlType::BF16;
+    if (xScalesOffset >= 0 && !quantized)
+        return makeError("Vulkan mulMat: integer activations need quantized weights");
+    auto extend = [&](int64_t offset, uint64_t perCol) {
+        if (offset < 0) return;
+        xBegin = std::min<uint64_t>(xBegin, uint64_t(offset) * 4);
+        xEnd = std::max<uint64_t>(xEnd, (uint64_t(offset) + uint64_t(cols) * perCol) * 4);
+    };
+    extend(xSumsOffset, w.k / 32);
+    extend(xScalesOffset, w.k / std::max<uint32_t>(blockSize, 1));
     auto xb = window(*x.buffer, xBegin, xEnd);
     if (!xb) return std::move(xb).takeError();
     const uint64_t xBase = xb->range.offset / 4; // element index of the window start
-    const uint32_t sumsPush =
-        xSumsOffset >= 0 ? uint32_t(uint64_t(xSumsOffset) - xBase) : 0xFFFFFFFFu;
+    auto relative = [&](int64_t offset) {
+        return offset >= 0 ? uint32_t(uint64_t(offset) - xBase) : 0xFFFFFFFFu;
+    };
+    const uint32_t sumsPush = relative(xSumsOffset);
+    const uint32_t scalesPush = relative(xScalesOffset);
     const uint64_t maxRange = ctx_.info().maxStorageBufferRange;
     const uint64_t align = std::max<uint64_t>(ctx_.info().minStorageBufferOffsetAlignment, 4);
     // Rows per dispatch so that one weight binding (plus alignment slack) fits the range.
@@ -119,7 +129,8 @@ Status Ops::mulMat(const WeightView& w, const RowsView& x, uint32_t cols, const 
                                  y.stride,
                                  gx,
                                  accumulate ? 1u : 0u,
-                                 sumsPush};
+                                 sumsPush,
+                                 scalesPush};
         if (auto s =
                 ctx_.stream().dispatch(**pipe, {wb->range, xb->range, yb->range}, push, sizeof push,
                                        gx, gy, (cols + kMulMatColumns - 1) / kMulMatColumns);
@@ -130,7 +141,8 @@ Status Ops::mulMat(const WeightView& w, const RowsView& x, uint32_t cols, const 
 }
 
 Status Ops::roundActivations(GgmlType vecDotType, const RowsView& x, const RowsView& y,
-                             uint32_t rows, uint32_t n, int64_t ySumsOffset) {
+                             uint32_t rows, uint32_t n, int64_t ySumsOffset,
+                             int64_t yScalesOffset) {
     uint32_t mode;
     uint32_t block = 1;
     switch (vecDotType) {
@@ -165,26 +177,32 @@ Status Ops::roundActivations(GgmlType vecDotType, const RowsView& x, const RowsV
         return makeError("Vulkan: block sums exist for Q8_0/Q8_1 rounding only");
     if (!y.buffer) return makeError("Vulkan: missing buffer");
     uint64_t yBegin = y.offset * 4, yEnd = y.offset * 4 + rowsSpanBytes(y, rows, n, 4);
-    if (ySumsOffset >= 0) {
-        yBegin = std::min<uint64_t>(yBegin, uint64_t(ySumsOffset) * 4);
-        yEnd = std::max<uint64_t>(yEnd, (uint64_t(ySumsOffset) + uint64_t(rows) * (n / 32)) * 4);
-    }
+    if (yScalesOffset >= 0 && mode > 1)
+        return makeError("Vulkan: integer levels exist for Q8_0/Q8_1/Q8_K rounding only");
+    auto extend = [&](int64_t offset, uint64_t perRow) {
+        if (offset < 0) return;
+        yBegin = std::min<uint64_t>(yBegin, uint64_t(offset) * 4);
+        yEnd = std::max<uint64_t>(yEnd, (uint64_t(offset) + uint64_t(rows) * perRow) * 4);
+    };
+    extend(ySumsOffset, n / 32);
+    extend(yScalesOffset, n / block);
     auto yb = window(*y.buffer, yBegin, yEnd);
     if (!yb) return std::move(yb).takeError();
     const uint64_t yBase = yb->range.offset / 4;
     const uint64_t items = uint64_t(rows) * (n / block);
     uint32_t gx, gy;
     spread((items + 63) / 64, gx, gy);
-    const uint32_t push[] = {rows,
-                             n,
-                             uint32_t(xb->skew / 4),
-                             x.stride,
-                             uint32_t(y.offset - yBase),
-                             y.stride,
-                             mode,
-                             gx,
-                             ySumsOffset >= 0 ? uint32_t(uint64_t(ySumsOffset) - yBase)
-                                              : 0xFFFFFFFFu};
+    const uint32_t push[] = {
+        rows,
+        n,
+        uint32_t(xb->skew / 4),
+        x.stride,
+        uint32_t(y.offset - yBase),
+        y.stride,
+        mode,
+        gx,
+        ySumsOffset >= 0 ? uint32_t(uint64_t(ySumsOffset) - yBase) : 0xFFFFFFFFu,
+        yScalesOffset >= 0 ? uint32_t(uint64_t(yScalesOffset) - yBase) : 0xFFFFFFFFu};
     return ctx_.stream().dispatch(**pipe, {xb->range, yb->range}, push, sizeof push, gx, gy);
 }
 
@@ -255,18 +273,19 @@ Status Ops::rowKernel(const char* name, const RowsView& x, const RowsView& y, ui
 }
 
 Status Ops::rmsNorm(const RowsView& x, const RowsView& y, uint32_t rows, uint32_t n, float eps) {
-    return rowKernel("rms_norm", x, y, rows, n, eps);
+    return rowKernel(ctx_.info().shaderFloat64 ? "rms_norm_f64" : "rms_norm", x, y, rows, n, eps);
 }
 
 Status Ops::layerNorm(const RowsView& x, const RowsView& y, uint32_t rows, uint32_t n, float eps) {
-    return rowKernel("layer_norm", x, y, rows, n, eps);
+    return rowKernel(ctx_.info().shaderFloat64 ? "layer_norm_f64" : "layer_norm", x, y, rows, n,
+                     eps);
 }
 
 Status Ops::softmax(const RowsView& x, const RowsView& y, uint32_t rows, uint32_t n, float scale) {
     return rowKernel("softmax", x, y, rows, n, scale);
 }
 
-Status Ops::rope(const RowsView& x, const RowsView& y, const Buffer& positions, uint32_t posOffset,
+Status Ops::rope(const RowsView& x, const RowsView& y, const Buffer& table, uint32_t tableOffset,
                  const RopeParams& p) {
     if (p.tokens == 0 || p.heads == 0) return {};
     if (p.nRot > p.headDim || p.nRot % 2 != 0)
@@ -279,18 +298,14 @@ Status Ops::rope(const RowsView& x, const RowsView& y, const Buffer& positions, 
     if (!xb) return std::move(xb).takeError();
     auto yb = bindRows(y, p.tokens, rowLen);
     if (!yb) return std::move(yb).takeError();
-    auto pb = window(positions, uint64_t(posOffset) * 4, uint64_t(posOffset + p.tokens) * 4);
-    if (!pb) return std::move(pb).takeError();
-    struct {
-        uint32_t nTok, nHead, headDim, nRot, neox, xOffset, xTokStride, xHeadStride, yOffset,
-            yTokStride, yHeadStride, posOffset;
-        float freqBase, freqScale;
-    } push{p.tokens,   p.heads,          p.headDim,
-           p.nRot,     p.neox ? 1u : 0u, uint32_t(xb->skew / 4),
-           x.stride,   headStride,       uint32_t(yb->skew / 4),
-           y.stride,   headStride,       uint32_t(pb->skew / 4),
-           p.freqBase, p.freqScale};
-    return ctx_.stream().dispatch(**pipe, {xb->range, pb->range, yb->range}, &push, sizeof push,
+    auto tb = window(table, uint64_t(tableOffset) * 4,
+                     (uint64_t(tableOffset) + uint64_t(p.tokens) * p.nRot) * 4);
+    if (!tb) return std::move(tb).takeError();
+    const uint32_t push[] = {p.tokens, p.heads,          p.headDim,
+                             p.nRot,   p.neox ? 1u : 0u, uint32_t(xb->skew / 4),
+                             x.stride, headStride,       uint32_t(yb->skew / 4),
+                             y.stride, headStride,       uint32_t(tb->skew / 4)};
+    return ctx_.stream().dispatch(**pipe, {xb->range, tb->range, yb->range}, push, sizeof push,
                                   p.heads, p.tokens);
 }
 

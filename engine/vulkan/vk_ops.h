@@ -31,7 +31,6 @@ struct RowsView {
 struct RopeParams {
     uint32_t tokens = 0, heads = 0, headDim = 0, nRot = 0;
     bool neox = false;
-    float freqBase = 10000.0f, freqScale = 1.0f;
     uint32_t headStride = 0; // 0: headDim
 };
 
@@ -57,24 +56,30 @@ public:
     bool useSubgroups() const { return subgroups_; }
 
     // y[c][r] (+)= sum_k W[r][k] * x[c][k] for c < cols (y row stride is y.stride).
-    // For Q4_1/Q5_1 weights the block-minimum term uses per-block activation sums: read from
-    // x's buffer at element xSumsOffset ([col][k/32], see roundActivations) when >= 0, else
-    // summed from x.
+    // x is F32, or, for quantized weights with xScalesOffset >= 0, the integer levels that
+    // roundActivations writes with their per-block scales at that element offset of x's
+    // buffer ([col][k / block]): then each block is an exact integer dot scaled once, as ggml
+    // computes it. For Q4_1/Q5_1 weights the block-minimum term uses per-block activation sums:
+    // read from x's buffer at element xSumsOffset ([col][k/32]) when >= 0, else summed from x.
     Status mulMat(const WeightView& w, const RowsView& x, uint32_t cols, const RowsView& y,
-                  bool accumulate = false, int64_t xSumsOffset = -1);
+                  bool accumulate = false, int64_t xSumsOffset = -1, int64_t xScalesOffset = -1);
     // y = x rounded to what `vecDotType` (Q8_0, Q8_1, Q8_K, F16, BF16; F32 copies) can hold,
     // as ggml quantizes activations before a product with quantized weights.
     // For Q8_1 with ySumsOffset >= 0, also writes each block's F16-rounded d * sum(q) (ggml's s)
     // into y's buffer at that element offset, [row][n/32], for mulMat's xSumsOffset.
+    // For Q8_0/Q8_1/Q8_K with yScalesOffset >= 0, y gets the integer levels q instead of q * d
+    // and each block's d goes to that element offset, [row][n / block], for mulMat.
     Status roundActivations(GgmlType vecDotType, const RowsView& x, const RowsView& y,
-                            uint32_t rows, uint32_t n, int64_t ySumsOffset = -1);
+                            uint32_t rows, uint32_t n, int64_t ySumsOffset = -1,
+                            int64_t yScalesOffset = -1);
     // out[i] = W[ids[idOffset + i]] for i < count (ids are int32 in `ids`).
     Status getRows(const WeightView& table, const Buffer& ids, uint32_t idOffset, uint32_t count,
                    const RowsView& out);
     Status rmsNorm(const RowsView& x, const RowsView& y, uint32_t rows, uint32_t n, float eps);
     Status layerNorm(const RowsView& x, const RowsView& y, uint32_t rows, uint32_t n, float eps);
-    // x and y are [token][head][dim] with token stride .stride; positions int32 per token.
-    Status rope(const RowsView& x, const RowsView& y, const Buffer& positions, uint32_t posOffset,
+    // x and y are [token][head][dim] with token stride .stride; the angles are read from
+    // `table` at element tableOffset, laid out as ropeTable() (vk_rope_table.h) makes them.
+    Status rope(const RowsView& x, const RowsView& y, const Buffer& table, uint32_t tableOffset,
                 const RopeParams& p);
     Status softmax(const RowsView& x, const RowsView& y, uint32_t rows, uint32_t n, float scale);
     Status glu(const RowsView& gate, const RowsView& up, const RowsView& y, uint32_t rows,

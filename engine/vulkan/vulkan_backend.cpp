@@ -1,6 +1,7 @@
 #include "engine/vulkan/vulkan_backend.h"
 
 #include "engine/vulkan/vk_memory.h"
+#include "engine/vulkan/vk_rope_table.h"
 
 #include <algorithm>
 #include <cstring>
@@ -10,16 +11,21 @@ namespace {
 
 constexpr uint64_t kIntArenaElements = 1 << 18; // 1 MiB of ids / positions per submission
 
-// A hearth::Buffer backed by device memory.
+// A hearth::Buffer backed by device memory. Queued work may still reference it (a zero fill,
+// ops of a context being torn down, a model load that failed half way), so it is finished
+// before the memory is freed; with nothing queued that costs nothing.
 class DeviceBuffer final : public hearth::Buffer {
 public:
-    DeviceBuffer(vk::Buffer b, size_t size) : buffer_(std::move(b)), size_(size) {}
+    DeviceBuffer(vk::Buffer b, size_t size, VulkanBackend& owner)
+        : buffer_(std::move(b)), size_(size), owner_(owner) {}
+    ~DeviceBuffer() override { (void)owner_.synchronize(); }
     size_t size() const override { return size_; }
     const vk::Buffer& vk() const { return buffer_; }
 
 private:
     vk::Buffer buffer_;
     size_t size_;
+    VulkanBackend& owner_;
 };
 
 Result<const vk::Buffer*> deviceBuffer(const TensorRef& t) {
@@ -129,7 +135,7 @@ Result<std::unique_ptr<hearth::Buffer>> VulkanBackend::allocate(size_t bytes) {
     auto b = ctx_->createBuffer(bytes);
     if (!b) return std::move(b).takeError();
     if (auto s = ctx_->stream().fill(b->whole(), 0); !s) return std::move(s).takeError();
-    return std::unique_ptr<hearth::Buffer>(new DeviceBuffer(std::move(*b), bytes));
+    return std::unique_ptr<hearth::Buffer>(new DeviceBuffer(std::move(*b), bytes, *this));
 }
 
 Result<std::unique_ptr<hearth::Buffer>> VulkanBackend::wrapWeights(const uint8_t* data,
@@ -137,7 +143,7 @@ Result<std::unique_ptr<hearth::Buffer>> VulkanBackend::wrapWeights(const uint8_t
     auto b = ctx_->createBuffer(bytes);
     if (!b) return std::move(b).takeError();
     if (auto s = ctx_->upload(*b, 0, data, bytes); !s) return std::move(s).takeError();
-    return std::unique_ptr<hearth::Buffer>(new DeviceBuffer(std::move(*b), bytes));
+    return std::unique_ptr<hearth::Buffer>(new DeviceBuffer(std::move(*b), bytes, *this));
 }
 
 Status VulkanBackend::write(const TensorRef& t, const void* src) {
@@ -171,17 +177,22 @@ Status VulkanBackend::read(const TensorRef& t, void* dst) {
 Status VulkanBackend::synchronize() {
     Status s = ctx_->stream().submitAndWait();
     intsUsed_ = 0;
+    ++submissions_; // staged arrays are gone
     return s;
 }
 
 Result<uint32_t> VulkanBackend::stageInts(std::span<const int32_t> values) {
-    if (values.size() > kIntArenaElements) return makeError("Vulkan backend: too many ids");
-    if (intsUsed_ + values.size() > kIntArenaElements)
+    return stageWords(values.data(), values.size());
+}
+
+Result<uint32_t> VulkanBackend::stageWords(const void* words, size_t count) {
+    if (count > kIntArenaElements) return makeError("Vulkan backend: too many ids");
+    if (intsUsed_ + count > kIntArenaElements)
         if (auto s = synchronize(); !s) return std::move(s).takeError();
     const uint32_t at = static_cast<uint32_t>(intsUsed_);
-    std::memcpy(static_cast<int32_t*>(ints_.mapped()) + at, values.data(), values.size_bytes());
+    std::memcpy(static_cast<uint32_t*>(ints_.mapped()) + at, words, count * 4);
     // Keep the next array's start aligned for any binding offset alignment.
-    intsUsed_ += (values.size() + 63) / 64 * 64;
+    intsUsed_ += (count + 63) / 64 * 64;
     return at;
 }
 
@@ -258,20 +269,30 @@ Status VulkanBackend::matmul(const TensorRef& w, const TensorRef& x, const Tenso
     // Round activations as the reference quantizes them, so logits match the CPU backend.
     const GgmlType act = activationTypeFor(w.type);
     RowsView xin = *xv;
-    int64_t sums = -1;
+    int64_t sums = -1, scales = -1;
     if (act != GgmlType::F32) {
-        // Scratch: rounded rows [N][nIn], then (Q8_1) block sums [N][nIn / 32].
+        // Scratch: rounded rows [N][nIn] (integer levels for the Q8 types), then their per-block
+        // scales [N][nIn / block] and (Q8_1) block sums [N][nIn / 32].
         const uint64_t values = uint64_t(x.rows) * x.cols;
-        if (act == GgmlType::Q8_1) sums = int64_t(values);
-        auto s = scratch((values + (sums >= 0 ? values / 32 : 0)) * 4);
+        uint64_t total = values;
+        if (act == GgmlType::Q8_0 || act == GgmlType::Q8_1 || act == GgmlType::Q8_K) {
+            scales = int64_t(total);
+            total += values / ggmlTypeInfo(act).blockSize;
+        }
+        if (act == GgmlType::Q8_1) {
+            sums = int64_t(total);
+            total += values / 32;
+        }
+        auto s = scratch(total * 4);
         if (!s) return std::move(s).takeError();
         RowsView sv{*s, 0, u32(x.cols)};
-        if (auto st = ops_->roundActivations(act, *xv, sv, u32(x.rows), u32(x.cols), sums); !st)
+        if (auto st = ops_->roundActivations(act, *xv, sv, u32(x.rows), u32(x.cols), sums, scales);
+            !st)
             return st;
         xin = sv;
     }
     return ops_->mulMat(WeightView{*wb, w.offset, w.type, u32(w.rows), u32(w.cols)}, xin,
-                        u32(x.rows), *ov, false, sums);
+                        u32(x.rows), *ov, false, sums, scales);
 }
 
 Status VulkanBackend::add(const TensorRef& a, const TensorRef& b, const TensorRef& out) {
@@ -305,17 +326,40 @@ Status VulkanBackend::rope(const TensorRef& x, std::span<const int32_t> position
     if (!xv) return std::move(xv).takeError();
     if (int64_t(positions.size()) != x.rows)
         return makeError("Vulkan backend: one position per row is needed");
-    auto at = stageInts(positions);
-    if (!at) return std::move(at).takeError();
+    if (p.nRot <= 0 || p.nRot % 2 != 0 || p.nRot > p.headDim)
+        return makeError("Vulkan backend: rope needs an even nRot <= headDim");
     vk::RopeParams rp;
-    rp.tokens = u32(x.rows);
     rp.heads = u32(p.nHeads);
     rp.headDim = u32(p.headDim);
     rp.nRot = u32(p.nRot);
     rp.neox = p.style == RopeStyle::NeoX;
-    rp.freqBase = p.freqBase;
-    rp.freqScale = p.freqScale;
-    return ops_->rope(*xv, *xv, ints_, *at, rp);
+    // Tokens per dispatch so that one chunk's angle table fills at most half the arena.
+    const size_t chunk = std::max<size_t>(1, kIntArenaElements / 2 / size_t(p.nRot));
+    for (size_t t0 = 0; t0 < positions.size(); t0 += chunk) {
+        const auto pos = positions.subspan(t0, std::min(chunk, positions.size() - t0));
+        auto at = stageRopeTable(pos, p);
+        if (!at) return std::move(at).takeError();
+        rp.tokens = u32(int64_t(pos.size()));
+        RowsView part = *xv;
+        part.offset += uint64_t(t0) * part.stride;
+        if (auto s = ops_->rope(part, part, ints_, *at, rp); !s) return s;
+    }
+    return {};
+}
+
+Result<uint32_t> VulkanBackend::stageRopeTable(std::span<const int32_t> positions,
+                                               const RopeParams& p) {
+    // Q and K of every layer rotate by the same angles: stage each table once per submission.
+    RopeKey key{std::vector<int32_t>(positions.begin(), positions.end()), p.nRot, p.freqBase,
+                p.freqScale};
+    if (ropeEpoch_ == submissions_ && key == ropeKey_) return ropeAt_;
+    const std::vector<float> table = ropeTable(positions, p.nRot, p.freqBase, p.freqScale);
+    auto at = stageWords(table.data(), table.size());
+    if (!at) return std::move(at).takeError();
+    ropeKey_ = std::move(key);
+    ropeAt_ = *at;
+    ropeEpoch_ = submissions_;
+    return *at;
 }
 
 Status VulkanBackend::storeKv(const TensorRef& k, const TensorRef& v, const KvCache& cache,

@@ -7,6 +7,7 @@
 #include "engine/vulkan/vk_ops.h"
 
 #include <memory>
+#include <vector>
 
 namespace hearth::vk {
 
@@ -55,12 +56,25 @@ private:
     // Copies small int32 arrays (ids, positions) into a host-visible arena that lives until the
     // next submission; returns the element offset.
     Result<uint32_t> stageInts(std::span<const int32_t> values);
+    Result<uint32_t> stageWords(const void* words, size_t count);
+    // The rope angle table for these positions (vk_rope_table.h), staged like the ints.
+    Result<uint32_t> stageRopeTable(std::span<const int32_t> positions, const RopeParams& p);
     Result<Buffer*> scratch(uint64_t bytes);
 
     std::unique_ptr<Context> ctx_;
     std::unique_ptr<Ops> ops_;
     Buffer ints_;
-    uint64_t intsUsed_ = 0; // elements
+    uint64_t intsUsed_ = 0;    // elements
+    uint64_t submissions_ = 0; // synchronize() calls so far
+    struct RopeKey {
+        std::vector<int32_t> positions;
+        int nRot = 0;
+        float freqBase = 0, freqScale = 0;
+        bool operator==(const RopeKey&) const = default;
+    };
+    RopeKey ropeKey_;
+    uint32_t ropeAt_ = 0;
+    uint64_t ropeEpoch_ = ~uint64_t(0);
     Buffer scratch_;
 };
 

@@ -4,7 +4,11 @@
 #include "reference_dequant.h"
 #include "vk_test_util.h"
 
+#include "engine/vulkan/vk_rope_table.h"
+
 #include "engine/cpu/fp16.h"
+#include "engine/cpu/kernels/block_types.h"
+#include "engine/cpu/kernels/kernels.h"
 #include "engine/vulkan/vk_instance.h"
 
 #include <memory>
@@ -262,31 +266,38 @@ private slots:
             p.headDim = 64;
             p.nRot = neox ? 32 : 64; // partial rotation too
             p.neox = neox;
-            p.freqBase = 10000.0f;
-            p.freqScale = 0.5f;
+            const float freqBase = 10000.0f, freqScale = 0.5f;
             const uint32_t stride = p.heads * p.headDim + 4;
             const auto x = randomFloats(p.tokens * stride, rng_);
             const std::vector<int32_t> pos = {0, 1, 2, 17, 300, 511};
-            Buffer xb = upload(*ctx_, x), pb = upload(*ctx_, pos);
-            QVERIFY(ops_->rope(view(xb, stride), view(xb, stride), pb, 0, p).ok()); // in place
+            const auto table = hearth::vk::ropeTable(pos, int(p.nRot), freqBase, freqScale);
+            Buffer xb = upload(*ctx_, x), tb = upload(*ctx_, table);
+            QVERIFY(ops_->rope(view(xb, stride), view(xb, stride), tb, 0, p).ok()); // in place
             QVERIFY(run().ok());
             const auto y = download(*ctx_, xb, x.size());
-            Check c;
+            Check c, angles;
             for (uint32_t t = 0; t < p.tokens; ++t)
                 for (uint32_t h = 0; h < p.heads; ++h) {
                     const size_t b = t * stride + h * p.headDim;
-                    std::vector<double> want(x.begin() + b, x.begin() + b + p.headDim);
+                    std::vector<float> want(x.begin() + b, x.begin() + b + p.headDim);
                     for (uint32_t i = 0; i < p.nRot / 2; ++i) {
-                        const double theta =
-                            pos[t] * p.freqScale * std::pow(double(p.freqBase), -2.0 * i / p.nRot);
+                        const float cs = table[(t * p.nRot / 2 + i) * 2];
+                        const float sn = table[(t * p.nRot / 2 + i) * 2 + 1];
+                        // The table holds the angles the CPU backend uses (float theta built
+                        // by repeated multiplication): within float rounding of the exact ones.
+                        const double theta = pos[t] * double(freqScale) *
+                                             std::pow(double(freqBase), -2.0 * i / p.nRot);
+                        angles.add(i, cs, std::cos(theta), 1e-4);
+                        angles.add(i, sn, std::sin(theta), 1e-4);
                         const uint32_t a = neox ? i : 2 * i, bb = neox ? i + p.nRot / 2 : 2 * i + 1;
-                        const double x0 = x[b + a], x1 = x[b + bb];
-                        want[a] = x0 * std::cos(theta) - x1 * std::sin(theta);
-                        want[bb] = x0 * std::sin(theta) + x1 * std::cos(theta);
+                        const float x0 = x[b + a], x1 = x[b + bb];
+                        want[a] = x0 * cs - x1 * sn;
+                        want[bb] = x0 * sn + x1 * cs;
                     }
-                    // Angles up to ~150 rad in float: 5e-4 absolute.
-                    for (uint32_t d = 0; d < p.headDim; ++d) c.add(b + d, y[b + d], want[d], 5e-4);
+                    // The same float operations as the CPU backend: equal up to the last bit.
+                    for (uint32_t d = 0; d < p.headDim; ++d) c.add(b + d, y[b + d], want[d], 1e-7);
                 }
+            QVERIFY2(angles.worst <= 1, qPrintable(angles.describe()));
             QVERIFY2(c.worst <= 1, qPrintable(c.describe()));
         }
     }
@@ -362,41 +373,85 @@ private slots:
         const uint32_t rows = 2, n = 512;
         auto x = randomFloats(rows * n, rng_, -4, 4);
         for (uint32_t i = 0; i < 32; ++i) x[32 + i] = 0; // an all-zero block
+        // Values on rounding boundaries of a Q8 block: x * 127 / amax lands on k + 0.5, where
+        // ggml's x86 quantizer rounds half to even (a rounding-away or 1/d variant differs).
+        for (uint32_t i = 0; i < 32; ++i) x[64 + i] = (i == 0 ? 127.0f : float(i) + 0.5f) / 32;
         Buffer xb = upload(*ctx_, x);
         for (GgmlType t : {GgmlType::Q8_0, GgmlType::Q8_K, GgmlType::F16, GgmlType::BF16}) {
             Buffer yb = zeros(*ctx_, rows * n);
             QVERIFY(ops_->roundActivations(t, view(xb, n), view(yb, n), rows, n).ok());
             QVERIFY(run().ok());
             const auto y = download(*ctx_, yb, rows * n);
-            // Reference: ggml's quantize_row_*_ref then dequantize.
-            const uint32_t bs = t == GgmlType::Q8_0 ? 32 : t == GgmlType::Q8_K ? 256 : 1;
-            for (uint32_t b0 = 0; b0 < rows * n; b0 += bs) {
-                float amax = 0, maxv = 0;
-                for (uint32_t i = b0; i < b0 + bs; ++i)
-                    if (std::fabs(x[i]) > amax) amax = std::fabs(x[i]), maxv = x[i];
-                for (uint32_t i = b0; i < b0 + bs; ++i) {
-                    float want;
-                    if (t == GgmlType::Q8_0) {
-                        const float d = amax / 127, id = d ? 1 / d : 0;
-                        want = std::round(x[i] * id) * roundHalf(d);
-                    } else if (t == GgmlType::Q8_K) {
-                        const float is = amax ? -127.f / maxv : 0;
-                        want = amax ? std::min(127.f, std::nearbyint(is * x[i])) * (1 / is) : 0;
-                    } else if (t == GgmlType::F16) {
-                        want = roundHalf(x[i]);
-                    } else {
-                        uint32_t u;
-                        std::memcpy(&u, &x[i], 4);
-                        u = ((u + (0x7FFF + ((u >> 16) & 1))) >> 16) << 16;
-                        std::memcpy(&want, &u, 4);
-                    }
-                    // Same integer codes; the product may differ by float rounding only.
-                    QVERIFY2(std::fabs(y[i] - want) <= 1e-6f * std::fabs(want),
+            // Reference: the CPU backend's quantizer (ggml's, as the x86 backend rounds), then
+            // dequantized; equal to the bit (same codes, same scale, one product).
+            const auto& k = hearth::kernels::kernelsFor(t);
+            std::vector<uint8_t> q(*hearth::ggmlRowBytes(t, n));
+            std::vector<float> want(n);
+            for (uint32_t r = 0; r < rows; ++r) {
+                k.quantize(x.data() + r * n, q.data(), n);
+                k.dequantize(q.data(), want.data(), n);
+                for (uint32_t i = 0; i < n; ++i)
+                    QVERIFY2(y[r * n + i] == want[i],
                              qPrintable(QStringLiteral("%1 [%2]: %3 vs %4")
                                             .arg(QString::fromLatin1(ggmlTypeName(t).data()))
-                                            .arg(i)
-                                            .arg(y[i])
-                                            .arg(want)));
+                                            .arg(r * n + i)
+                                            .arg(y[r * n + i], 0, 'g', 9)
+                                            .arg(want[i], 0, 'g', 9)));
+            }
+        }
+    }
+
+    // The integer form the matrix products read: levels q and per-block scales d (and Q8_1's
+    // s), equal to the CPU backend's quantized blocks.
+    void activationLevels() {
+        const uint32_t rows = 3, n = 512;
+        auto x = randomFloats(rows * n, rng_, -3, 3);
+        for (uint32_t i = 0; i < 256; ++i) x[256 + i] = 0; // an all-zero super-block
+        Buffer xb = upload(*ctx_, x);
+        using hearth::kernels::BlockQ8_0;
+        using hearth::kernels::BlockQ8_1;
+        using hearth::kernels::BlockQ8_K;
+        for (GgmlType t : {GgmlType::Q8_0, GgmlType::Q8_1, GgmlType::Q8_K}) {
+            const uint32_t bs = t == GgmlType::Q8_K ? 256 : 32, nb = n / bs;
+            const uint32_t scales = rows * n, sums = scales + rows * nb;
+            const bool withSums = t == GgmlType::Q8_1;
+            Buffer yb = zeros(*ctx_, sums + rows * n / 32);
+            QVERIFY(ops_->roundActivations(t, view(xb, n), view(yb, n), rows, n,
+                                           withSums ? int64_t(sums) : -1, scales)
+                        .ok());
+            QVERIFY(run().ok());
+            const auto y = download(*ctx_, yb, sums + rows * n / 32);
+            std::vector<uint8_t> q(*hearth::ggmlRowBytes(t, n));
+            for (uint32_t r = 0; r < rows; ++r) {
+                hearth::kernels::kernelsFor(t).quantize(x.data() + r * n, q.data(), n);
+                for (uint32_t b = 0; b < nb; ++b) {
+                    const int8_t* qs;
+                    float d, s = 0;
+                    if (t == GgmlType::Q8_K) {
+                        const auto& blk = reinterpret_cast<const BlockQ8_K*>(q.data())[b];
+                        qs = blk.qs;
+                        d = blk.d;
+                    } else if (t == GgmlType::Q8_1) {
+                        const auto& blk = reinterpret_cast<const BlockQ8_1*>(q.data())[b];
+                        qs = blk.qs;
+                        d = hearth::cpu::halfToFloat(blk.d);
+                        s = hearth::cpu::halfToFloat(blk.s);
+                    } else {
+                        const auto& blk = reinterpret_cast<const BlockQ8_0*>(q.data())[b];
+                        qs = blk.qs;
+                        d = hearth::cpu::halfToFloat(blk.d);
+                    }
+                    const QString where = QStringLiteral("%1 row %2 block %3")
+                                              .arg(QString::fromLatin1(ggmlTypeName(t).data()))
+                                              .arg(r)
+                                              .arg(b);
+                    QVERIFY2(y[scales + r * nb + b] == d,
+                             qPrintable(where + QStringLiteral(" d %1 vs %2")
+                                                    .arg(y[scales + r * nb + b], 0, 'g', 9)
+                                                    .arg(d, 0, 'g', 9)));
+                    if (withSums) QVERIFY2(y[sums + r * nb + b] == s, qPrintable(where + " s"));
+                    for (uint32_t i = 0; i < bs; ++i)
+                        QVERIFY2(y[r * n + b * bs + i] == float(qs[i]), qPrintable(where));
                 }
             }
         }

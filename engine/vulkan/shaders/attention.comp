@@ -1,11 +1,15 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
 // Causal multi-head attention for a batch of tokens over a device KV cache:
 //   out[tok][head] = softmax(scale * q . K[0..pos0+tok]) V
 // K element (pos, c) is at kOffset + pos * kPosStride + c, V element at vOffset + pos * vPosStride
 // + c * vChanStride (c = kvHead * headDim + dim), in F32 or F16 (KV_F16; then q and the
 // probabilities are rounded to F16 before their products, as ggml does). Grouped-query attention:
-// head h reads kvHead h / (nHead / nKvHead). One work group per (head, token); keys are
-// processed in tiles of 64 with an online (running max) softmax, so any context length works.
+// head h reads kvHead h / (nHead / nKvHead). One work group per (head, token). The softmax is
+// computed as the CPU backend and ggml compute it, not online: the maximum over all scores, the
+// sum of their exponentials, then the normalized probabilities (rounded to F16 with an F16
+// cache) dotted with V. Scores are recomputed in each of the three passes, so any context length
+// works without scratch memory.
 layout(local_size_x = 64) in;
 #define MAX_HD 256u
 layout(binding = 0) readonly buffer Q { float q_data[]; };
@@ -51,9 +55,12 @@ float kv_load_v(uint e) {
 #endif
 }
 
+#include "exact.glsl"
+#include "f16.glsl"
+
 float kv_round(float x) {
 #ifdef KV_F16
-    return unpackHalf2x16(packHalf2x16(vec2(x, 0.0))).x;
+    return f16_round(x);
 #else
     return x;
 #endif
@@ -72,6 +79,13 @@ float group_reduce(float v, bool isMax) {
     return r;
 }
 
+float score(uint j, uint kvHead) {
+    const uint kb = p.kOffset + j * p.kPosStride + kvHead * p.headDim;
+    float dot_ = 0.0;
+    for (uint d = 0u; d < p.headDim; ++d) dot_ += s_q[d] * kv_load_k(kb + d);
+    return dot_ * p.scale;
+}
+
 void main() {
     const uint head = gl_WorkGroupID.x, tok = gl_WorkGroupID.y;
     if (head >= p.nHead || tok >= p.nTok) return;
@@ -83,33 +97,24 @@ void main() {
     barrier();
 
     const uint nKeys = p.pos0 + tok + 1u;
-    float m = -3.402823e38;  // running maximum
-    float l = 0.0;           // running sum of exp
+    float m = -3.402823e38;
+    for (uint j = t; j < nKeys; j += 64u) m = max(m, score(j, kvHead));
+    m = group_reduce(m, true);
+    float l = 0.0;
+    for (uint j = t; j < nKeys; j += 64u) l += exp(score(j, kvHead) - m);
+    const float inv = div_rn(1.0, group_reduce(l, false));
+
     float acc[MAX_HD / 64u];
     for (uint i = 0u; i < MAX_HD / 64u; ++i) acc[i] = 0.0;
-
     for (uint base = 0u; base < nKeys; base += 64u) {
         const uint j = base + t;
-        float s = -3.402823e38;
-        if (j < nKeys) {
-            const uint kb = p.kOffset + j * p.kPosStride + kvHead * hd;
-            float dot_ = 0.0;
-            for (uint d = 0u; d < hd; ++d) dot_ += s_q[d] * kv_load_k(kb + d);
-            s = dot_ * p.scale;
-        }
-        const float tileMax = group_reduce(s, true);
-        const float mNew = max(m, tileMax);
-        const float pj = j < nKeys ? exp(s - mNew) : 0.0;
-        s_p[t] = kv_round(pj);
-        const float tileSum = group_reduce(pj, false);  // its barriers also publish s_p
-        const float alpha = exp(m - mNew);
-        l = l * alpha + tileSum;
-        m = mNew;
+        s_p[t] = j < nKeys ? kv_round(exp(score(j, kvHead) - m) * inv) : 0.0;
+        barrier();
         const uint tileKeys = min(64u, nKeys - base);
         for (uint i = 0u; i < MAX_HD / 64u; ++i) {
             const uint d = t + i * 64u;
             if (d >= hd) break;
-            float a = acc[i] * alpha;
+            float a = acc[i];
             const uint vb = p.vOffset + (kvHead * hd + d) * p.vChanStride;
             for (uint jj = 0u; jj < tileKeys; ++jj)
                 a += s_p[jj] * kv_load_v(vb + (base + jj) * p.vPosStride);
@@ -120,6 +125,6 @@ void main() {
     const uint ob = p.oOffset + tok * p.oTokStride + head * hd;
     for (uint i = 0u; i < MAX_HD / 64u; ++i) {
         const uint d = t + i * 64u;
-        if (d < hd) o_data[ob + d] = acc[i] / l;
+        if (d < hd) o_data[ob + d] = acc[i];
     }
 }

@@ -1,4 +1,5 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
 // Copy/convert rows: y[r][c] = x[r][c] between F32 and F16 (SRC_F16 / DST_F16). F16 data is
 // addressed in 32-bit words, so a thread handles a pair of elements: n, offsets and strides
 // on the F16 side must be even.
@@ -14,6 +15,7 @@ layout(push_constant) uniform Params {
     uint yStride;
     uint groupsX;
 } p;
+#include "f16.glsl"
 
 float load(uint e) {
 #ifdef SRC_F16
@@ -32,7 +34,7 @@ void main() {
     const uint xe = p.xOffset + r * p.xStride + c;
     const uint ye = p.yOffset + r * p.yStride + c;
 #ifdef DST_F16
-    y_data[ye >> 1] = packHalf2x16(vec2(load(xe), load(xe + 1u)));
+    y_data[ye >> 1] = f16_pack(load(xe), load(xe + 1u));
 #else
     y_data[ye] = floatBitsToUint(load(xe));
     if (c + 1u < p.n) y_data[ye + 1u] = floatBitsToUint(load(xe + 1u));

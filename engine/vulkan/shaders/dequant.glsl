@@ -21,6 +21,7 @@ float dequant1(uint rowOff, uint k) { return uintBitsToFloat(w_u16(rowOff + 2u *
 #else
 #define BLOCK_ELEMS 256u
 #define SUBS_PER_BLOCK 8u
+#define SUPER_BLOCK 1
 #endif
 
 #if defined(TYPE_Q4_0) || defined(TYPE_IQ4_NL)

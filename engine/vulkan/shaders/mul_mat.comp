@@ -2,6 +2,9 @@
 // y[col][row] = sum_k W[row][k] * x[col][k]: weights of any ggml type dequantized on the fly,
 // activations and results F32. One work group computes one weight row for up to NC columns
 // (NC = 1 is the matrix-vector case used while decoding).
+// Quantized weights take activations in one of two forms: plain F32 (weights decoded to float),
+// or, when scalesOffset is set, integer levels with per-block scales as ggml's vecDotType holds
+// them: then every block's dot product is an exact integer sum scaled once, as in ggml.
 #extension GL_GOOGLE_include_directive : require
 #ifdef USE_SUBGROUP
 #extension GL_KHR_shader_subgroup_basic : require
@@ -28,30 +31,119 @@ layout(push_constant) uniform Params {
     uint groupsX;    // work groups along x (rows are spread over x and y)
     uint accumulate; // 1: y += result
     uint sumsOffset; // Q4_1/Q5_1: element offset in x of per-block activation sums, or ~0u
+    uint scalesOffset; // quantized x (integer levels, see act_quant.comp): element offset in x
+                       // of its per-block scales [col][K / block]; ~0u: x is plain F32
 } p;
 
 #include "bytes.glsl"
 #include "dequant.glsl"
 #include "reduce.glsl"
+#ifndef FLOAT_TYPE
+#include "levels.glsl"
+#include "exact.glsl"
+#endif
 
-void main() {
-    const uint row = gl_WorkGroupID.y * p.groupsX + gl_WorkGroupID.x;
-    const uint col0 = gl_WorkGroupID.z * NC;
+#ifndef FLOAT_TYPE
+int xq(uint i) { return int(x_data[i]); }
+
+shared float lane_acc[NC][8];
+
+// Returns row . x[col0 + cc] (valid in the thread with lane 0) over integer activations, in
+// the float order of ggml's x86 kernels that the CPU backend reproduces: each block's integer
+// products go to 8 lanes (lane l: elements 4l..4l+3 of every 32), every lane accumulates
+// fma(d_w * d_a, lane sum) over the blocks in order, the lanes are added pairwise as hsum does
+// and then the scalar term (block minimums, level offsets) summed block by block. 64 threads =
+// 8 columns x 8 lanes; every thread must call it (barrier inside).
+float int_dot(uint rowOff, uint ncols, uint col0) {
     const uint t = gl_LocalInvocationID.x;
-    // Uniform per work group, so the barriers inside reduce_columns stay in uniform flow.
-    if (row >= p.rows) return;
-    const uint ncols = min(NC, p.cols - col0);
-    const uint rowOff = p.wOffset + row * p.rowBytes;
-    float acc[NC];
-    for (uint c = 0u; c < NC; ++c) acc[c] = 0.0;
-
-#ifdef FLOAT_TYPE
-    for (uint k = t; k < p.K; k += WG_SIZE) {
-        const float w = dequant1(rowOff, k);
-        for (uint c = 0u; c < ncols; ++c)
-            acc[c] += w * x_data[p.xOffset + (col0 + c) * p.xStride + k];
-    }
+    const uint lane = t & 7u, cc = t >> 3;
+    const uint nblk = p.K / BLOCK_ELEMS;
+    precise float acc = 0.0;
+    precise float extra = 0.0;
+    if (cc < ncols) {
+        const uint xrow = p.xOffset + (col0 + cc) * p.xStride;
+        for (uint blk = 0u; blk < nblk; ++blk) {
+            const uint b = rowOff + blk * BLOCK_BYTES;
+            const float da = x_data[p.scalesOffset + (col0 + cc) * nblk + blk];
+            int lsum = 0;
+#ifndef SUPER_BLOCK
+            int q[32];
+            float dw, mw;
+            levels_block(b, q, dw, mw);
+            const uint xb = xrow + blk * 32u;
+            for (uint i = 4u * lane; i < 4u * lane + 4u; ++i) lsum += q[i] * xq(xb + i);
+            precise float dd = dw * da;
+            acc = fma_rn(dd, float(lsum), acc);
+#ifdef HAS_BLOCK_MIN
+            if (lane == 0u) {
+                precise float ms = mw * x_data[p.sumsOffset + (col0 + cc) * nblk + blk];
+                extra += ms;
+            }
+#endif
 #else
+            int offset = 0, summs = 0;  // sums over 16-element groups of scale x bsum
+#if defined(TYPE_Q3_K)
+            const int shift = 4;   // the x86 kernels keep levels 0..7 ...
+#elif defined(TYPE_Q6_K)
+            const int shift = 32;  // ... and 0..63, and subtract the offset via bsums
+#else
+            const int shift = 0;
+#endif
+            for (uint sub = 0u; sub < 8u; ++sub) {
+                int q[32];
+                int sc0, sc1, m0, m1;
+                levels_sub(b, sub, q, sc0, sc1, m0, m1);
+                const uint xb = xrow + blk * 256u + sub * 32u;
+                const int sc = lane < 4u ? sc0 : sc1;
+                for (uint i = 4u * lane; i < 4u * lane + 4u; ++i)
+                    lsum += sc * (q[i] + shift) * xq(xb + i);
+                if (lane == 0u) {
+                    int b0 = 0, b1 = 0;
+                    for (uint i = 0u; i < 16u; ++i) {
+                        b0 += xq(xb + i);
+                        b1 += xq(xb + 16u + i);
+                    }
+                    offset += sc0 * b0 + sc1 * b1;
+                    summs += m0 * b0 + m1 * b1;
+                }
+            }
+            float dw, dminw;
+            superblock_scales(b, dw, dminw);
+            precise float dd = dw * da;
+            acc = fma_rn(dd, float(lsum), acc);
+            if (lane == 0u) {
+#if defined(TYPE_Q3_K) || defined(TYPE_Q6_K)
+                precise float e = dd * float(shift * offset);
+                extra -= e;
+#elif defined(TYPE_Q2_K) || defined(TYPE_Q4_K) || defined(TYPE_Q5_K)
+                precise float dm = dminw * da;
+                precise float e = dm * float(summs);
+                extra -= e;
+#endif
+            }
+#endif
+        }
+        lane_acc[cc][lane] = acc;
+    }
+    barrier();
+    float r = 0.0;
+    if (cc < ncols && lane == 0u) {
+        precise float s0 = lane_acc[cc][0] + lane_acc[cc][4];
+        precise float s1 = lane_acc[cc][1] + lane_acc[cc][5];
+        precise float s2 = lane_acc[cc][2] + lane_acc[cc][6];
+        precise float s3 = lane_acc[cc][3] + lane_acc[cc][7];
+        precise float h = (s0 + s2) + (s1 + s3);
+        r = h + extra;
+    }
+    return r;
+}
+#endif
+
+#ifndef FLOAT_TYPE
+// acc[c] += this thread's share of row . x[col0 + c] with the weights decoded to float (plain
+// F32 activations).
+void float_dot(uint rowOff, uint ncols, uint col0, inout float acc[NC]) {
+    const uint t = gl_LocalInvocationID.x;
     const uint nsub = p.K / 32u;
     for (uint s = t; s < nsub; s += WG_SIZE) {
         float v[32];
@@ -79,6 +171,38 @@ void main() {
             acc[c] += sum;
         }
     }
+}
+#endif
+
+void main() {
+    const uint row = gl_WorkGroupID.y * p.groupsX + gl_WorkGroupID.x;
+    const uint col0 = gl_WorkGroupID.z * NC;
+    const uint t = gl_LocalInvocationID.x;
+    // Uniform per work group, so the barriers inside reduce_columns stay in uniform flow.
+    if (row >= p.rows) return;
+    const uint ncols = min(NC, p.cols - col0);
+    const uint rowOff = p.wOffset + row * p.rowBytes;
+    float acc[NC];
+    for (uint c = 0u; c < NC; ++c) acc[c] = 0.0;
+
+#ifdef FLOAT_TYPE
+    for (uint k = t; k < p.K; k += WG_SIZE) {
+        const float w = dequant1(rowOff, k);
+        for (uint c = 0u; c < ncols; ++c)
+            acc[c] += w * x_data[p.xOffset + (col0 + c) * p.xStride + k];
+    }
+#else
+    if (p.scalesOffset != 0xFFFFFFFFu) {
+        // Uniform (a push constant): int_dot's barrier stays in uniform control flow.
+        const float r = int_dot(rowOff, ncols, col0);
+        const uint cc = t >> 3;
+        if ((t & 7u) == 0u && cc < ncols) {
+            const uint yi = p.yOffset + (col0 + cc) * p.yStride + row;
+            y_data[yi] = p.accumulate != 0u ? y_data[yi] + r : r;
+        }
+        return;
+    }
+    float_dot(rowOff, ncols, col0, acc);
 #endif
     reduce_columns(acc);
     if (t < ncols) {

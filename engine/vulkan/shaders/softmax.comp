@@ -13,6 +13,8 @@ layout(push_constant) uniform Params {
     float scale;
 } p;
 shared float s_red[64];
+#extension GL_GOOGLE_include_directive : require
+#include "exact.glsl"
 
 float group_reduce(float v, bool isMax) {
     const uint t = gl_LocalInvocationID.x;
@@ -39,6 +41,6 @@ void main() {
     float sum = 0.0;
     for (uint i = t; i < p.n; i += 64u) sum += exp(x_data[xb + i] * p.scale - m);
     sum = group_reduce(sum, false);
-    const float inv = 1.0 / sum;
+    const float inv = div_rn(1.0, sum);
     for (uint i = t; i < p.n; i += 64u) y_data[yb + i] = exp(x_data[xb + i] * p.scale - m) * inv;
 }

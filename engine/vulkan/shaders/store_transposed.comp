@@ -1,4 +1,5 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
 // Writes src rows [nTok][nCh] (F32) transposed into dst: dst[c][pos0 + t] = src[t][c], with
 // dst F32 or F16 (DST_F16). This is the V cache layout (one row per channel over positions).
 // F16 elements are packed two per word; each thread owns whole words and keeps the half that
@@ -15,6 +16,7 @@ layout(push_constant) uniform Params {
     uint dstRowStride;  // elements between channels
     uint pos0;
 } p;
+#include "f16.glsl"
 
 void main() {
     const uint c = gl_WorkGroupID.y;
@@ -32,7 +34,7 @@ void main() {
         const float v = src[p.srcOffset + (e - rowStart - p.pos0) * p.srcStride + c];
         if (k == 0u) h.x = v; else h.y = v;
     }
-    dst[w] = packHalf2x16(h);
+    dst[w] = f16_pack(h.x, h.y);
 #else
     const uint t = gl_WorkGroupID.x * 64u + gl_LocalInvocationID.x;
     if (t >= p.nTok) return;
