@@ -1,6 +1,7 @@
 // A chat's "GPU layers" setting against the real engine: with layers on the Vulkan backend
-// (Mesa's lavapipe in CI) a greedy reply has the same tokens as on the CPU; with no usable device
-// the model loads on the CPU and the chat says why. Skips, saying why, where no device exists.
+// (Mesa's lavapipe in CI) a greedy reply has the same tokens as on the CPU; when the device cannot
+// hold the layers, or there is no usable device, the model loads on the CPU and the chat says
+// why. The device cases skip, saying why, where no device exists.
 #include "app/core/gpu_backend.h"
 #include "app/ui/chat_controller.h"
 
@@ -90,6 +91,32 @@ private slots:
         ChatController again(db(), nullptr, storeRoot());
         QVERIFY(again.select(chat));
         QCOMPARE(again.settings().value(QStringLiteral("gpuLayers")).toInt(), 1000);
+    }
+
+    void aLoadTheDeviceCannotHoldFallsBackToTheCpu() {
+        auto probe = hearth::createGpuBackend();
+        if (!probe)
+            QSKIP(qPrintable(QStringLiteral("no GPU for the chat: ") +
+                             QString::fromStdString(probe.error())));
+        probe = hearth::makeError("released");
+        // A device that pretends to have 1 MiB: the weights do not fit on it.
+        qputenv("HEARTH_VULKAN_BUDGET_MIB", "1");
+        ChatController c(db(), nullptr, storeRoot());
+        QVERIFY(c.newChat() > 0);
+        QVERIFY(c.setSettings(kGreedy));
+        QVERIFY(c.setSettings({{QStringLiteral("gpuLayers"), 5}}));
+        QVERIFY(c.setModel(modelPath()));
+        QVERIFY(waitLoaded(c));
+        qunsetenv("HEARTH_VULKAN_BUDGET_MIB");
+        QCOMPARE(c.loadedDevice(), QStringLiteral("CPU"));
+        QVERIFY2(c.notice().contains(QStringLiteral("could not be loaded")) &&
+                     c.notice().contains(QStringLiteral("fewer GPU layers")) &&
+                     c.notice().contains(QStringLiteral("running on the CPU")),
+                 qPrintable(c.notice()));
+        QSignalSpy done(&c, &ChatController::replyFinished);
+        QVERIFY(c.send(QStringLiteral("Once upon a time")));
+        QVERIFY(done.wait(60000));
+        QCOMPARE(done.at(0).at(0).toString(), QStringLiteral("complete"));
     }
 
     void noUsableDeviceFallsBackToTheCpuAndSaysSo() {
