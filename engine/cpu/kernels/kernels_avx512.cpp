@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 // kernels_x86.h is included inside an anonymous namespace below; everything it needs is
 // included here first, outside it.
@@ -283,11 +284,13 @@ struct GroupQ8_0 {
     }
 };
 
-// kRows weight rows against kActs activation rows; every (row, activation) sees the same
-// operations in the same order whatever kRows and kActs, so all forms agree bit for bit.
+// kRows weight rows against kActs activation rows, whose groups were gathered beforehand (ys);
+// every (row, activation) sees the same operations in the same order whatever kRows and kActs,
+// so all forms agree bit for bit.
 template <class G, int kRows, int kActs>
 void groupRows(const typename G::Consts& c, int64_t n, const uint8_t* base, size_t stride,
-               const uint8_t* const (&acts)[kActs], float* const (&outs)[kActs], int64_t r0) {
+               const uint8_t* const (&acts)[kActs], const typename G::Act* const (&ys)[kActs],
+               float* const (&outs)[kActs], int64_t r0) {
     const int64_t nb = n / 32, ng = nb / G::kBlocks;
     const uint8_t* w[kRows];
     for (int k = 0; k < kRows; ++k) w[k] = base + static_cast<size_t>(r0 + k) * stride;
@@ -296,7 +299,7 @@ void groupRows(const typename G::Consts& c, int64_t n, const uint8_t* base, size
         for (int k = 0; k < kRows; ++k) acc[a][k] = _mm512_setzero_ps();
     for (int64_t g = 0; g < ng; ++g) {
         typename G::Act y[kActs];
-        for (int a = 0; a < kActs; ++a) y[a] = G::act(c, acts[a] + g * G::kActBytes);
+        for (int a = 0; a < kActs; ++a) y[a] = ys[a][g];
         for (int k = 0; k < kRows; ++k) {
             const typename G::W x = G::weights(c, w[k] + g * G::kBytes);
             for (int a = 0; a < kActs; ++a)
@@ -319,21 +322,42 @@ void groupRows(const typename G::Consts& c, int64_t n, const uint8_t* base, size
     }
 }
 
+// The activation rows' groups, gathered once per call into per-thread scratch that only grows
+// (a call covers many weight rows, so the gathering is shared by all of them).
+template <class G, int kActs>
+void gatherActs(const typename G::Consts& c, int64_t n, const uint8_t* const (&acts)[kActs],
+                const typename G::Act* (&ys)[kActs]) {
+    thread_local std::vector<typename G::Act> scratch;
+    const int64_t ng = n / 32 / G::kBlocks;
+    if (scratch.size() < static_cast<size_t>(kActs * ng + 1))
+        scratch.resize(static_cast<size_t>(kActs * ng + 1));
+    for (int a = 0; a < kActs; ++a) {
+        typename G::Act* y = scratch.data() + a * ng;
+        for (int64_t g = 0; g < ng; ++g) y[g] = G::act(c, acts[a] + g * G::kActBytes);
+        ys[a] = y;
+    }
+}
+
 template <class G, int kActs>
 void groupRowsAll(int64_t n, const void* weights, size_t stride, int64_t nRows,
                   const uint8_t* const (&acts)[kActs], float* const (&outs)[kActs]) {
     const auto* base = static_cast<const uint8_t*>(weights);
     const typename G::Consts c;
+    const typename G::Act* ys[kActs];
+    gatherActs<G, kActs>(c, n, acts, ys);
     int64_t r = 0;
-    for (; r + 4 <= nRows; r += 4) groupRows<G, 4, kActs>(c, n, base, stride, acts, outs, r);
-    for (; r < nRows; ++r) groupRows<G, 1, kActs>(c, n, base, stride, acts, outs, r);
+    for (; r + 4 <= nRows; r += 4) groupRows<G, 4, kActs>(c, n, base, stride, acts, ys, outs, r);
+    for (; r < nRows; ++r) groupRows<G, 1, kActs>(c, n, base, stride, acts, ys, outs, r);
 }
 
 template <class G> float groupVecDot(int64_t n, const void* w, const void* act) {
     float out;
     const uint8_t* const acts[1] = {static_cast<const uint8_t*>(act)};
     float* const outs[1] = {&out};
-    groupRows<G, 1, 1>(typename G::Consts{}, n, static_cast<const uint8_t*>(w), 0, acts, outs, 0);
+    const typename G::Consts c;
+    const typename G::Act* ys[1];
+    gatherActs<G, 1>(c, n, acts, ys);
+    groupRows<G, 1, 1>(c, n, static_cast<const uint8_t*>(w), 0, acts, ys, outs, 0);
     return out;
 }
 
