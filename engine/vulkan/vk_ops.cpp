@@ -282,7 +282,7 @@ Status Ops::layerNorm(const RowsView& x, const RowsView& y, uint32_t rows, uint3
 }
 
 Status Ops::softmax(const RowsView& x, const RowsView& y, uint32_t rows, uint32_t n, float scale) {
-    return rowKernel("softmax", x, y, rows, n, scale);
+    return rowKernel(ctx_.info().shaderFloat64 ? "softmax_f64" : "softmax", x, y, rows, n, scale);
 }
 
 Status Ops::rope(const RowsView& x, const RowsView& y, const Buffer& table, uint32_t tableOffset,
@@ -312,7 +312,7 @@ Status Ops::rope(const RowsView& x, const RowsView& y, const Buffer& table, uint
 Status Ops::gluKernel(const RowsView& gate, const RowsView* up, const RowsView& y, uint32_t rows,
                       uint32_t n, bool gelu) {
     if (rows == 0 || n == 0) return {};
-    auto pipe = pipeline("glu", 3);
+    auto pipe = pipeline(ctx_.info().shaderFloat64 ? "glu_f64" : "glu", 3);
     if (!pipe) return std::move(pipe).takeError();
     auto gb = bindRows(gate, rows, n);
     if (!gb) return std::move(gb).takeError();
@@ -466,7 +466,9 @@ Status Ops::attention(const RowsView& q, const Buffer& kCache, uint64_t kOffset,
     const uint32_t vPos = p.vPosStride ? p.vPosStride : kvDim;
     const uint32_t vChan = p.vChanStride ? p.vChanStride : 1;
     const uint32_t eb = p.kvF16 ? 2 : 4;
-    auto pipe = pipeline(p.kvF16 ? "attention_f16" : "attention_f32", 4);
+    auto pipe = pipeline(std::string(p.kvF16 ? "attention_f16" : "attention_f32") +
+                             (ctx_.info().shaderFloat64 ? "_f64" : ""),
+                         4);
     if (!pipe) return std::move(pipe).takeError();
     const uint32_t rowLen = p.heads * p.headDim;
     auto qb = bindRows(q, p.tokens, rowLen);

@@ -44,7 +44,9 @@ hearth_vulkan_shader(rms_norm_f64 norm.comp USE_F64)
 hearth_vulkan_shader(layer_norm_f64 norm.comp LAYER_NORM USE_F64)
 hearth_vulkan_shader(rope rope.comp)
 hearth_vulkan_shader(softmax softmax.comp)
+hearth_vulkan_shader(softmax_f64 softmax.comp USE_F64)
 hearth_vulkan_shader(glu glu.comp)
+hearth_vulkan_shader(glu_f64 glu.comp USE_F64)
 hearth_vulkan_shader(act_quant act_quant.comp)
 hearth_vulkan_shader(store_transposed_f32 store_transposed.comp)
 hearth_vulkan_shader(store_transposed_f16 store_transposed.comp DST_F16)
@@ -55,6 +57,8 @@ hearth_vulkan_shader(cpy_f16_f32 cpy.comp SRC_F16)
 hearth_vulkan_shader(cpy_f16_f16 cpy.comp SRC_F16 DST_F16)
 hearth_vulkan_shader(attention_f32 attention.comp)
 hearth_vulkan_shader(attention_f16 attention.comp KV_F16)
+hearth_vulkan_shader(attention_f32_f64 attention.comp USE_F64)
+hearth_vulkan_shader(attention_f16_f64 attention.comp KV_F16 USE_F64)
 
 # The registry: one array per shader plus a sorted name table (written at configure time; the
 # arrays come from the .inc files glslc produces at build time).

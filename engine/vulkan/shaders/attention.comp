@@ -101,14 +101,14 @@ void main() {
     for (uint j = t; j < nKeys; j += 64u) m = max(m, score(j, kvHead));
     m = group_reduce(m, true);
     float l = 0.0;
-    for (uint j = t; j < nKeys; j += 64u) l += exp(score(j, kvHead) - m);
+    for (uint j = t; j < nKeys; j += 64u) l += exp_rn(score(j, kvHead) - m);
     const float inv = div_rn(1.0, group_reduce(l, false));
 
     float acc[MAX_HD / 64u];
     for (uint i = 0u; i < MAX_HD / 64u; ++i) acc[i] = 0.0;
     for (uint base = 0u; base < nKeys; base += 64u) {
         const uint j = base + t;
-        s_p[t] = j < nKeys ? kv_round(exp(score(j, kvHead) - m) * inv) : 0.0;
+        s_p[t] = j < nKeys ? kv_round(exp_rn(score(j, kvHead) - m) * inv) : 0.0;
         barrier();
         const uint tileKeys = min(64u, nKeys - base);
         for (uint i = 0u; i < MAX_HD / 64u; ++i) {

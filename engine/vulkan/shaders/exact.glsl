@@ -47,3 +47,21 @@ float fma_rn(float a, float b, float c) {
     precise float r = s + (t + e);
     return r;
 }
+
+// e^x rounded to float as the C library's expf does (correctly rounded up to rare ties): with
+// USE_F64 (device has shaderFloat64), x = k ln2 + r in double and a degree-13 Taylor series
+// for e^r, accurate to ~1e-16; otherwise the driver's exp (a few ULP).
+#ifdef USE_F64
+float exp_rn(float x) {
+    if (x > 88.8) return uintBitsToFloat(0x7F800000u);
+    if (x < -104.0) return 0.0;
+    const double xd = double(x);
+    const double k = floor(xd * 1.4426950408889634LF + 0.5LF);
+    const double r = (xd - k * 0.6931471805599453094LF) - k * 2.319046813846299558e-17LF;
+    double s = 1.0LF;
+    for (int i = 13; i >= 1; --i) s = 1.0LF + s * r / double(i);
+    return float(ldexp(s, int(k)));
+}
+#else
+float exp_rn(float x) { return exp(x); }
+#endif

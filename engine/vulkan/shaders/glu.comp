@@ -1,4 +1,5 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
 // Gated linear units: y = act(gate) * up, act = SiLU (SwiGLU) or tanh-GELU (GeGLU, ggml's form);
 // with noUp set, y = act(gate) (plain activation; the up binding is not read).
 layout(local_size_x = 256) in;
@@ -18,6 +19,7 @@ layout(push_constant) uniform Params {
     uint groupsX;
     uint noUp;
 } p;
+#include "exact.glsl"
 
 void main() {
     const uint i = (gl_WorkGroupID.y * p.groupsX + gl_WorkGroupID.x) * 256u + gl_LocalInvocationID.x;
@@ -29,8 +31,8 @@ void main() {
         const float k = 0.7978845608028654;  // sqrt(2/pi)
         a = 0.5 * g * (1.0 + tanh(k * (g + 0.044715 * g * g * g)));
     } else {
-        a = g / (1.0 + exp(-g));
+        a = div_rn(g, 1.0 + exp_rn(-g));  // the CPU's x / (1 + expf(-x))
     }
-    y_data[p.yOffset + r * p.yStride + c] =
-        p.noUp != 0u ? a : a * u_data[p.uOffset + r * p.uStride + c];
+    precise float y = p.noUp != 0u ? a : a * u_data[p.uOffset + r * p.uStride + c];
+    y_data[p.yOffset + r * p.yStride + c] = y;
 }

@@ -38,9 +38,9 @@ layout(push_constant) uniform Params {
 #include "bytes.glsl"
 #include "dequant.glsl"
 #include "reduce.glsl"
+#include "exact.glsl"
 #ifndef FLOAT_TYPE
 #include "levels.glsl"
-#include "exact.glsl"
 #endif
 
 #ifndef FLOAT_TYPE
@@ -174,6 +174,53 @@ void float_dot(uint rowOff, uint ncols, uint col0, inout float acc[NC]) {
 }
 #endif
 
+#ifdef FLOAT_TYPE
+shared float float_acc[2][32];
+
+// y[col][row] = row . x[col] for the float weight types, in the CPU backend's float order
+// (vecDotFloat in its x86 kernels): 4 accumulators of 8 lanes over 32-element steps, then the
+// 8-element steps in the first accumulator, the accumulators added pairwise and the lanes as
+// hsum does, then the remaining elements one by one; every product added with one rounding.
+// 32 threads per column, two columns at a time; every thread must call it.
+void float_lanes_dot(uint row, uint rowOff, uint ncols, uint col0) {
+    const uint t = gl_LocalInvocationID.x;
+    const uint half_ = t >> 5, j = t & 31u;
+    const uint n32 = p.K / 32u * 32u, n8 = p.K / 8u * 8u;
+    for (uint cbase = 0u; cbase < ncols; cbase += 2u) {
+        const uint c = cbase + half_;
+        const uint xb = p.xOffset + (col0 + c) * p.xStride;
+        float acc = 0.0;
+        if (c < ncols) {
+            for (uint i = j; i < n32; i += 32u)
+                acc = fma_rn(dequant1(rowOff, i), x_data[xb + i], acc);
+            if (j < 8u)
+                for (uint i = n32 + j; i < n8; i += 8u)
+                    acc = fma_rn(dequant1(rowOff, i), x_data[xb + i], acc);
+        }
+        float_acc[half_][j] = acc;
+        barrier();
+        if (j == 0u && c < ncols) {
+            float v[8];
+            for (uint l = 0u; l < 8u; ++l) {
+                precise float a01 = float_acc[half_][l] + float_acc[half_][8u + l];
+                precise float a23 = float_acc[half_][16u + l] + float_acc[half_][24u + l];
+                precise float vl = a01 + a23;
+                v[l] = vl;
+            }
+            precise float s0 = v[0] + v[4];
+            precise float s1 = v[1] + v[5];
+            precise float s2 = v[2] + v[6];
+            precise float s3 = v[3] + v[7];
+            precise float sum = (s0 + s2) + (s1 + s3);
+            for (uint i = n8; i < p.K; ++i) sum = fma_rn(dequant1(rowOff, i), x_data[xb + i], sum);
+            const uint yi = p.yOffset + (col0 + c) * p.yStride + row;
+            y_data[yi] = p.accumulate != 0u ? y_data[yi] + sum : sum;
+        }
+        barrier();
+    }
+}
+#endif
+
 void main() {
     const uint row = gl_WorkGroupID.y * p.groupsX + gl_WorkGroupID.x;
     const uint col0 = gl_WorkGroupID.z * NC;
@@ -186,11 +233,8 @@ void main() {
     for (uint c = 0u; c < NC; ++c) acc[c] = 0.0;
 
 #ifdef FLOAT_TYPE
-    for (uint k = t; k < p.K; k += WG_SIZE) {
-        const float w = dequant1(rowOff, k);
-        for (uint c = 0u; c < ncols; ++c)
-            acc[c] += w * x_data[p.xOffset + (col0 + c) * p.xStride + k];
-    }
+    float_lanes_dot(row, rowOff, ncols, col0);
+    return;
 #else
     if (p.scalesOffset != 0xFFFFFFFFu) {
         // Uniform (a push constant): int_dot's barrier stays in uniform control flow.

@@ -39,8 +39,8 @@ void main() {
     for (uint i = t; i < p.n; i += 64u) m = max(m, x_data[xb + i] * p.scale);
     m = group_reduce(m, true);
     float sum = 0.0;
-    for (uint i = t; i < p.n; i += 64u) sum += exp(x_data[xb + i] * p.scale - m);
+    for (uint i = t; i < p.n; i += 64u) sum += exp_rn(x_data[xb + i] * p.scale - m);
     sum = group_reduce(sum, false);
     const float inv = div_rn(1.0, sum);
-    for (uint i = t; i < p.n; i += 64u) y_data[yb + i] = exp(x_data[xb + i] * p.scale - m) * inv;
+    for (uint i = t; i < p.n; i += 64u) y_data[yb + i] = exp_rn(x_data[xb + i] * p.scale - m) * inv;
 }
