@@ -1,8 +1,9 @@
 #pragma once
 // Internal: the x86 tiled products (gemm.h), written once and compiled twice: by gemm_avx512.cpp
 // (HEARTH_GEMM_512 = 1: 16 weight rows per zmm register, vpdpbusd / vpdpwssd) and gemm_avx2.cpp
-// (0: 8 rows per ymm register, maddubs + madd). The includer provides immintrin.h, <cstring>,
-// <vector>, block_types.h and gemm_isa.h, then includes this inside its anonymous namespace.
+// (0: 8 rows per ymm register, maddubs + madd). The includer provides immintrin.h, <algorithm>,
+// <climits>, <cstddef>, <cstring>, <vector>, block_types.h and gemm_isa.h, then includes this
+// inside its anonymous namespace.
 //
 // A panel is kLanes weight rows unpacked to unsigned int8 levels, interleaved so that one vector
 // holds the same 4 consecutive elements of every row: [group of 4 elements][row][4 bytes]. One
