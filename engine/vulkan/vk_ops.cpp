@@ -1,6 +1,7 @@
 #include "engine/vulkan/vk_ops.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
 namespace hearth::vk {
@@ -42,7 +43,14 @@ bool supportsWeightType(GgmlType t) {
     }
 }
 
-Ops::Ops(Context& ctx) : ctx_(ctx), subgroups_(ctx.info().subgroupArithmetic) {}
+Ops::Ops(Context& ctx) : ctx_(ctx), subgroups_(ctx.info().subgroupArithmetic) {
+    const char* words = std::getenv("HEARTH_VULKAN_WORD_STORAGE");
+    smallStorage_ = smallStorageSupported() && !(words && *words && *words != '0');
+}
+
+bool Ops::smallStorageSupported() const {
+    return ctx_.info().storage8Bit && ctx_.info().storage16Bit;
+}
 
 Result<Ops::Bound> Ops::window(const Buffer& b, uint64_t begin, uint64_t end) const {
     if (end > b.size() || begin > end) return makeError("Vulkan: a view reaches past its buffer");
@@ -78,8 +86,9 @@ Status Ops::mulMat(const WeightView& w, const RowsView& x, uint32_t cols, const 
                          " is not a whole number of blocks");
     if (w.rows == 0 || cols == 0) return {};
     if (x.stride < w.k && cols > 1) return makeError("Vulkan mulMat: x rows overlap");
-    auto pipe =
-        pipeline("mul_mat_" + std::string(ggmlTypeName(w.type)) + (subgroups_ ? "_sg" : ""), 3);
+    auto pipe = pipeline("mul_mat_" + std::string(ggmlTypeName(w.type)) +
+                             (subgroups_ ? "_sg" : "") + (smallStorage_ ? "_s8" : ""),
+                         3);
     if (!pipe) return std::move(pipe).takeError();
     uint64_t xBegin = x.offset * 4, xEnd = x.offset * 4 + rowsSpanBytes(x, cols, w.k, 4);
     const uint32_t blockSize = ggmlTypeInfo(w.type).blockSize;
@@ -215,7 +224,8 @@ Status Ops::getRows(const WeightView& t, const Buffer& ids, uint32_t idOffset, u
     auto rowBytes = ggmlRowBytes(t.type, t.k);
     if (!rowBytes || t.k == 0) return makeError("Vulkan getRows: bad row length");
     if (count == 0) return {};
-    auto pipe = pipeline("get_rows_" + std::string(ggmlTypeName(t.type)), 3);
+    auto pipe =
+        pipeline("get_rows_" + std::string(ggmlTypeName(t.type)) + (smallStorage_ ? "_s8" : ""), 3);
     if (!pipe) return std::move(pipe).takeError();
     auto ib = window(ids, uint64_t(idOffset) * 4, uint64_t(idOffset + count) * 4);
     if (!ib) return std::move(ib).takeError();

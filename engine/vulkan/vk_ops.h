@@ -54,6 +54,12 @@ public:
     // Subgroup reductions in the matrix kernels (default: when the device supports them).
     void setUseSubgroups(bool on) { subgroups_ = on && ctx_.info().subgroupArithmetic; }
     bool useSubgroups() const { return subgroups_; }
+    // Weight reads through 8/16-bit storage (default: when the device offers both
+    // storageBuffer8BitAccess and storageBuffer16BitAccess and HEARTH_VULKAN_WORD_STORAGE is
+    // unset); off reads 32-bit words, which every device supports. Results are identical.
+    void setUseSmallStorage(bool on) { smallStorage_ = on && smallStorageSupported(); }
+    bool useSmallStorage() const { return smallStorage_; }
+    bool smallStorageSupported() const;
 
     // y[c][r] (+)= sum_k W[r][k] * x[c][k] for c < cols (y row stride is y.stride).
     // x is F32, or, for quantized weights with xScalesOffset >= 0, the integer levels that
@@ -121,6 +127,7 @@ private:
 
     Context& ctx_;
     bool subgroups_ = false;
+    bool smallStorage_ = false;
 };
 
 } // namespace hearth::vk

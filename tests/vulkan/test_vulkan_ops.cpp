@@ -11,6 +11,7 @@
 #include "engine/cpu/kernels/kernels.h"
 #include "engine/vulkan/vk_instance.h"
 
+#include <cstring>
 #include <memory>
 #include <random>
 
@@ -141,17 +142,72 @@ private slots:
             shapes = {{1, 32, 1}, {13, 96, 1}, {33, 224, 5}, {64, 1056, 8}, {3, 2048, 11}};
         else
             shapes = {{1, 256, 1}, {11, 512, 2}, {37, 768, 9}, {4, 2816, 1}};
-        for (bool sg : {true, false}) {
-            Ops ops(*ctx_);
-            ops.setUseSubgroups(sg);
-            if (sg && !ops.useSubgroups()) continue; // device without subgroup arithmetic
-            for (const Shape& s : shapes) {
-                checkMulMat(ops, t, s.rows, s.k, s.cols, s.k, false);
-                if (QTest::currentTestFailed()) return;
+        for (bool small : {true, false})
+            for (bool sg : {true, false}) {
+                Ops ops(*ctx_);
+                ops.setUseSubgroups(sg);
+                ops.setUseSmallStorage(small);
+                if (sg && !ops.useSubgroups()) continue;       // device without subgroup arithmetic
+                if (small && !ops.useSmallStorage()) continue; // no 8/16-bit storage
+                for (const Shape& s : shapes) {
+                    checkMulMat(ops, t, s.rows, s.k, s.cols, s.k, false);
+                    if (QTest::currentTestFailed()) return;
+                }
+                // Strided columns and accumulation into existing values.
+                checkMulMat(ops, t, 9, shapes.back().k, 3, shapes.back().k + 5, true);
             }
-            // Strided columns and accumulation into existing values.
-            checkMulMat(ops, t, 9, shapes.back().k, 3, shapes.back().k + 5, true);
+    }
+
+    // The 8/16-bit storage shaders and the 32-bit-word fallback read the same bytes: products
+    // (F32 activations, and the integer activation levels the backend uses) and embedding rows
+    // are equal bit for bit. Skipped where the device lacks 8/16-bit storage.
+    void smallStorageMatchesWords_data() { mulMatEveryType_data(); }
+    void smallStorageMatchesWords() {
+        QFETCH(int, type);
+        const auto t = static_cast<GgmlType>(type);
+        Ops small(*ctx_), words(*ctx_);
+        small.setUseSmallStorage(true);
+        words.setUseSmallStorage(false);
+        if (!small.useSmallStorage()) QSKIP("the device has no 8/16-bit storage buffer access");
+        QVERIFY(!words.useSmallStorage());
+        const uint32_t block = ggmlTypeInfo(t).blockSize;
+        const uint32_t k = block == 1 ? 100 : block == 32 ? 224 : 768, rows = 37, cols = 5;
+        const auto w = randomRows(t, rows, k, rng_);
+        const auto x = randomFloats(cols * k, rng_, -2, 2);
+        const GgmlType act = hearth::kernels::kernelsFor(t).vecDotType; // as the backend
+        const bool levels = act == GgmlType::Q8_0 || act == GgmlType::Q8_1 || act == GgmlType::Q8_K;
+        const uint32_t nb = k / std::max<uint32_t>(ggmlTypeInfo(act).blockSize, 1);
+        const uint32_t scales = cols * k, sums = scales + cols * nb;
+        Buffer wb = upload(*ctx_, w), xb = upload(*ctx_, x);
+        Buffer qb = zeros(*ctx_, sums + cols * k / 32);
+        if (levels)
+            QVERIFY(ops_->roundActivations(act, view(xb, k), view(qb, k), cols, k,
+                                           act == GgmlType::Q8_1 ? int64_t(sums) : -1, scales)
+                        .ok());
+        const std::vector<int32_t> ids = {0, 36, 5, 5};
+        Buffer ib = upload(*ctx_, ids);
+        std::vector<float> results[2][3];
+        for (int m = 0; m < 2; ++m) {
+            Ops& ops = m == 0 ? small : words;
+            Buffer y1 = zeros(*ctx_, cols * rows), y2 = zeros(*ctx_, cols * rows);
+            Buffer g = zeros(*ctx_, ids.size() * k);
+            const WeightView wv{&wb, 0, t, rows, k};
+            QVERIFY(ops.mulMat(wv, view(xb, k), cols, view(y1, rows)).ok());
+            if (levels)
+                QVERIFY(ops.mulMat(wv, view(qb, k), cols, view(y2, rows), false,
+                                   act == GgmlType::Q8_1 ? int64_t(sums) : -1, scales)
+                            .ok());
+            QVERIFY(ops.getRows(wv, ib, 0, ids.size(), view(g, k)).ok());
+            QVERIFY(run().ok());
+            results[m][0] = download(*ctx_, y1, cols * rows);
+            results[m][1] = download(*ctx_, y2, cols * rows);
+            results[m][2] = download(*ctx_, g, ids.size() * k);
         }
+        for (int r = 0; r < 3; ++r)
+            QVERIFY2(
+                std::memcmp(results[0][r].data(), results[1][r].data(), results[0][r].size() * 4) ==
+                    0,
+                qPrintable(QStringLiteral("result %1 differs between the storage paths").arg(r)));
     }
 
     // Weights bigger than one binding are split by row ranges (here with a 1 MiB cap so the

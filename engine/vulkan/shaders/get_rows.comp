@@ -4,7 +4,6 @@
 #extension GL_GOOGLE_include_directive : require
 layout(local_size_x = 64) in;
 
-layout(binding = 0) readonly buffer W { uint w_data[]; };
 layout(binding = 1) readonly buffer Ids { int ids[]; };
 layout(binding = 2) writeonly buffer Out { float out_data[]; };
 

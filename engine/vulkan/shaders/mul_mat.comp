@@ -14,7 +14,6 @@
 #define NC 8u
 layout(local_size_x = 64) in;
 
-layout(binding = 0) readonly buffer W { uint w_data[]; };
 layout(binding = 1) readonly buffer X { float x_data[]; };
 layout(binding = 2) buffer Y { float y_data[]; };
 
