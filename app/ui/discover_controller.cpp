@@ -3,8 +3,10 @@
 
 #include "app/core/download_manager.h"
 #include "app/core/hf_client.h"
+#include "app/core/remote_gguf_header.h"
 #include "app/core/starter_catalog.h"
 #include "engine/fit/fit_report.h"
+#include "engine/fit/quant_mix.h"
 #include "engine/system/cpu_info.h"
 #include "model_store_location.h"
 
@@ -15,6 +17,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <optional>
 
 namespace hearth {
@@ -113,10 +116,88 @@ void DiscoverController::openRepo(const QString& repoId) {
                 {QStringLiteral("spec"), QStringLiteral("hf:") + repoId +
                                              (f.quant.isEmpty() ? QStringLiteral("/") + f.path
                                                                 : QStringLiteral(":") + tag)},
-                {QStringLiteral("pullable"), f.splitCount <= 1 && !f.sha256.isEmpty()}});
+                {QStringLiteral("pullable"), f.splitCount <= 1 && !f.sha256.isEmpty()},
+                {QStringLiteral("verdict"), QString()},
+                {QStringLiteral("fit"), QString()},
+                {QStringLiteral("fitDetail"), QStringLiteral("estimating...")}});
+        }
+        emit filesChanged();
+        estimateRepoFits(repoId);
+    });
+}
+
+void DiscoverController::estimateRepoFits(const QString& repoId) {
+    // One header (a few MB of the smallest file, by Range) gives the model's shape; every quant
+    // listed is judged on it for this machine at a 4096-token context.
+    int pick = -1;
+    for (int i = 0; i < files_.size(); ++i) {
+        const QVariantMap m = files_[i].toMap();
+        if (m.value(QStringLiteral("pullable")).toBool() &&
+            (pick < 0 || m.value(QStringLiteral("size")).toLongLong() <
+                             files_[pick].toMap().value(QStringLiteral("size")).toLongLong()))
+            pick = i;
+    }
+    if (header_) header_->deleteLater(); // a previous repository's estimate is not wanted
+    header_ = nullptr;
+    if (pick < 0) return;
+    const QString path = files_[pick].toMap().value(QStringLiteral("path")).toString();
+    auto* header = new RemoteGgufHeader(manager_->network(), manager_->settings(), {}, this);
+    header_ = header;
+    connect(header, &RemoteGgufHeader::finished, this, [this, header, repoId, path] {
+        header->deleteLater();
+        if (header_ != header || repoId != repo_) return;
+        header_ = nullptr;
+        std::unique_ptr<RemoteGguf> remote = header->take();
+        QString problem = header->error();
+        std::optional<fit::FitReport> report;
+        if (problem.isEmpty() && remote && remote->gguf) {
+            std::vector<std::string> variants;
+            for (const QVariant& v : std::as_const(files_)) {
+                const std::string q =
+                    v.toMap().value(QStringLiteral("quant")).toString().toStdString();
+                if (fit::quantVariantByName(q) &&
+                    std::find(variants.begin(), variants.end(), q) == variants.end())
+                    variants.push_back(q);
+            }
+            fit::EstimateOptions options; // 4096-token context, F16 KV cache
+            options.threads = std::max(1, cpuInfo().physicalCores);
+            auto r =
+                fit::fitReportForGguf(*remote->gguf, variants, options, fit::probeMachineMemory());
+            if (r)
+                report = std::move(*r);
+            else
+                problem = QString::fromStdString(r.error());
+        }
+        for (QVariant& v : files_) {
+            QVariantMap m = v.toMap();
+            const fit::FitRow* row = nullptr;
+            if (report)
+                for (const fit::FitRow& fr : report->rows) {
+                    if (!fr.error.empty()) continue;
+                    // The file whose header was read is judged as stored; the others re-typed.
+                    const bool same =
+                        fr.isFile ? m.value(QStringLiteral("path")).toString() == path
+                                  : QString::fromStdString(fr.variant)
+                                            .compare(m.value(QStringLiteral("quant")).toString(),
+                                                     Qt::CaseInsensitive) == 0;
+                    if (same && (!row || fr.isFile)) row = &fr;
+                }
+            if (row) {
+                m[QStringLiteral("verdict")] =
+                    QString::fromUtf8(fit::verdictName(row->fit.verdict).data(),
+                                      qsizetype(fit::verdictName(row->fit.verdict).size()));
+                m[QStringLiteral("fit")] = verdictText(row->fit.verdict);
+                m[QStringLiteral("fitDetail")] = QString::fromStdString(row->fit.summary);
+            } else {
+                m[QStringLiteral("fitDetail")] =
+                    problem.isEmpty() ? QStringLiteral("no estimate for this file")
+                                      : QStringLiteral("no estimate: %1").arg(problem);
+            }
+            v = m;
         }
         emit filesChanged();
     });
+    header->start(hf_->resolveUrl(repoId, path).toString());
 }
 
 void DiscoverController::pull(const QString& spec) {

@@ -1,11 +1,13 @@
 #pragma once
 // DiscoverController: the Discover page's state. Hugging Face GGUF search, a repository's GGUF
 // files (size, quant, split shards grouped and marked), the starter catalog from
-// resources/catalog/models.json, and pulls into the store through the download queue.
+// resources/catalog/models.json, and pulls into the store through the download queue. A
+// repository's files carry a memory-fit verdict read from one remote GGUF header.
 // Everything shown comes from the network, the catalog file or the store: no placeholder data.
 #include "download_list_model.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
@@ -15,6 +17,7 @@ namespace hearth {
 
 class DownloadManager;
 class HfClient;
+class RemoteGgufHeader;
 
 class DiscoverController : public QObject {
     Q_OBJECT
@@ -64,6 +67,7 @@ signals:
 private:
     void setError(const QString& e);
     void loadCatalog();
+    void estimateRepoFits(const QString& repoId);
 
     QString query_, sort_ = QStringLiteral("downloads"), error_, repo_;
     QVariantList results_, files_, catalog_;
@@ -72,6 +76,7 @@ private:
     DownloadManager* manager_;
     std::unique_ptr<HfClient> hf_;
     DownloadListModel* downloads_;
+    QPointer<RemoteGgufHeader> header_; // the open repository's fit estimate, while it runs
 };
 
 } // namespace hearth

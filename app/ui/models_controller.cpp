@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QDesktopServices>
 #include <QDir>
+#include <QDirIterator>
 #include <QFileInfo>
 #include <QSet>
 #include <QSettings>
@@ -83,7 +84,30 @@ void ModelsController::reportProgress(uint64_t done, uint64_t total) {
         Qt::QueuedConnection);
 }
 
+QString ModelsController::storeFingerprint() const {
+    // Names, sizes and times of the manifests and of linked folders' GGUFs: cheap to list, and
+    // any pull, delete or import changes one of them.
+    QStringList parts{ModelStoreLocation::defaultPath()};
+    QStringList roots{ModelStoreLocation::defaultPath() + QStringLiteral("/manifests")};
+    roots << savedLinkedFolders();
+    parts << roots;
+    for (const QString& root : std::as_const(roots)) {
+        QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QFileInfo f(it.next());
+            parts << f.filePath() + QLatin1Char(' ') + QString::number(f.size()) +
+                         QLatin1Char(' ') + QString::number(f.lastModified().toMSecsSinceEpoch());
+        }
+    }
+    return parts.join(QLatin1Char('\n'));
+}
+
+void ModelsController::refreshIfChanged() {
+    if (storeFingerprint() != fingerprint_) refresh();
+}
+
 void ModelsController::refresh() {
+    fingerprint_ = storeFingerprint();
     storePath_ = ModelStoreLocation::defaultPath();
     linkedFolders_ = savedLinkedFolders();
     const ModelStore store = makeStore();

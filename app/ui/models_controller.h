@@ -46,6 +46,10 @@ public:
     bool messageIsError() const { return messageIsError_; }
 
     Q_INVOKABLE void refresh();
+    // Refreshes only when the store's manifests or the linked folders changed since the last
+    // refresh (a pull finished on Discover, Ollama pulled something): the list is not rebuilt
+    // every time the page is shown.
+    Q_INVOKABLE void refreshIfChanged();
     // GGUF summary, template, license, path, problems of one model (by its list name).
     Q_INVOKABLE QVariantMap details(const QString& name) const;
     // What deleting would do: {freedBytes, freedText, keptCount, linked}.
@@ -72,6 +76,7 @@ signals:
 
 private:
     ModelStore makeStore() const;
+    QString storeFingerprint() const;
     void setMessage(const QString& text, bool isError);
     void setBusy(const QString& name);
     void reportProgress(uint64_t done, uint64_t total); // any thread
@@ -84,6 +89,7 @@ private:
     QString message_;
     bool messageIsError_ = false;
     QFuture<void> work_;
+    QString fingerprint_; // storeFingerprint() at the last refresh
     std::atomic<int> lastPercent_{-1};
 };
 

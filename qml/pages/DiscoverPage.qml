@@ -27,7 +27,9 @@ PageScaffold {
             delegate: ColumnLayout {
                 id: row
 
+                objectName: "downloadRow_" + row.spec
                 required property int index
+                required property string spec
                 required property string name
                 required property string status
                 required property real progress
@@ -69,6 +71,7 @@ PageScaffold {
                     }
                 }
                 ProgressBar {
+                    objectName: "downloadProgress"
                     Layout.fillWidth: true
                     visible: row.active
                     value: row.progress
@@ -168,6 +171,7 @@ PageScaffold {
 
                 required property var modelData
 
+                objectName: "searchResult_" + result.modelData.id
                 Layout.fillWidth: true
                 text: result.modelData.id + (result.modelData.gated ? qsTr("  (gated)") : "")
                 onClicked: page.discover.openRepo(result.modelData.id)
@@ -185,6 +189,7 @@ PageScaffold {
     }
 
     Card {
+        objectName: "repoFilesCard"
         Layout.fillWidth: true
         visible: page.discover && page.discover.repo !== ""
         title: page.discover ? page.discover.repo : ""
@@ -198,6 +203,7 @@ PageScaffold {
 
                 required property var modelData
 
+                objectName: "repoFile_" + file.modelData.path
                 Layout.fillWidth: true
 
                 Label {
@@ -216,7 +222,27 @@ PageScaffold {
                     text: file.modelData.sizeText + (file.modelData.parts > 1 ? qsTr(" (%1 parts)").arg(file.modelData.parts) : "")
                     color: Theme.textMuted
                 }
+                // The memory-fit estimate for this machine, before anything is downloaded.
+                FitBadge {
+                    objectName: "fitBadge"
+                    visible: file.modelData.verdict !== ""
+                    verdict: file.modelData.verdict
+                    detail: file.modelData.fitDetail
+                }
+                Label {
+                    visible: file.modelData.verdict === ""
+                    text: file.modelData.fitDetail === "estimating..." ? qsTr("estimating fit...") : qsTr("fit unknown")
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.fontSmall
+                    ToolTip.visible: fitHover.hovered
+                    ToolTip.text: file.modelData.fitDetail
+
+                    HoverHandler {
+                        id: fitHover
+                    }
+                }
                 ActionButton {
+                    objectName: "downloadFileButton"
                     enabled: file.modelData.pullable
                     text: file.modelData.parts > 1 ? qsTr("Split: not supported") : qsTr("Download")
                     onClicked: page.discover.pull(file.modelData.spec)

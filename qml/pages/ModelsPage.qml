@@ -24,6 +24,13 @@ PageScaffold {
 
     fillHeight: true
     title: qsTr("Models")
+    // Downloads finished on Discover (or by Ollama) show up when the page is opened again.
+    onVisibleChanged: {
+        if (visible) {
+            store.refresh();
+            models.refreshIfChanged();
+        }
+    }
     subtitle: qsTr("Your local library. Hearth uses Ollama's store layout, so an installed Ollama and Hearth share models.")
 
     actions: [

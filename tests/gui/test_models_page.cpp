@@ -228,7 +228,8 @@ private slots:
             QVERIFY(buttons.size() >= 1);
             for (QQuickItem* button : buttons) {
                 QAccessibleInterface* a = QAccessible::queryAccessibleInterface(button);
-                QVERIFY(a);
+                QVERIFY2(a, qPrintable(QString::fromLatin1(button->metaObject()->className()) +
+                                       QLatin1Char(' ') + button->objectName()));
                 const QString what =
                     QStringLiteral("%1 %2 role %3")
                         .arg(QString::fromLatin1(button->metaObject()->className()),

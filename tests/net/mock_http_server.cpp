@@ -80,6 +80,15 @@ void MockHttpServer::respond(QTcpSocket* socket, const MockRequest& request) {
     const QByteArray body = resp.body;
     qint64 bodyEnd = body.size(); // a drop sends only the first dropAfter bytes
     if (resp.dropAfter >= 0) bodyEnd = std::min(bodyEnd, resp.dropAfter);
+    if (resp.bytesPerSecond <= 0 && bodyEnd <= (4 << 20)) {
+        // Small bodies in one write, the close queued right behind them.
+        socket->write(body.constData(), bodyEnd);
+        bodyBytesSent += bodyEnd;
+        maxStreaming = std::max(maxStreaming, ++streaming);
+        connect(socket, &QTcpSocket::disconnected, this, [this] { --streaming; });
+        socket->disconnectFromHost();
+        return;
+    }
     // The body in slices as the socket drains (or on a timer when trickling), until it is out or
     // the client goes away.
     QPointer<QTcpSocket> s(socket);

@@ -69,6 +69,19 @@ private slots:
             if (v.toMap().value(QStringLiteral("parts")).toInt() == 2) split = v.toMap();
         QCOMPARE(split.value(QStringLiteral("size")).toLongLong(), qint64(5000));
         QVERIFY(!split.value(QStringLiteral("pullable")).toBool());
+        // The single file gets a memory-fit verdict from its remote header (a Range request).
+        const auto singleFile = [&discover] {
+            for (const QVariant& v : discover.files())
+                if (v.toMap().value(QStringLiteral("parts")).toInt() <= 1) return v.toMap();
+            return QVariantMap();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !singleFile().value(QStringLiteral("verdict")).toString().isEmpty(), 20000);
+        QVERIFY(!singleFile().value(QStringLiteral("fitDetail")).toString().isEmpty());
+        bool ranged = false;
+        for (const MockRequest& r : hub_.cdn.log)
+            ranged = ranged || r.header("range").startsWith("bytes=0-");
+        QVERIFY(ranged);
 
         DownloadListModel* downloads = discover.downloads();
         discover.pull(QStringLiteral("hf:hearth-test/tiny-GGUF:Q4_K_M"));
