@@ -86,6 +86,10 @@ private slots:
             if (!stem.contains("tinyvocab") && !stem.startsWith("stories")) continue;
             if (!only.isEmpty() && !stem.contains(only)) continue;
             QTest::newRow(qPrintable(stem + " p1-hello")) << stem << "p1-hello" << false;
+            // The default F16 KV cache (q and the probabilities rounded to F16) on a few.
+            if (stem.endsWith("-F32") || stem.endsWith("-Q4_K_M") || stem.startsWith("stories"))
+                QTest::newRow(qPrintable(stem + " p1-hello f16 cache"))
+                    << stem << "p1-hello" << true;
         }
     }
     void opByOp() {
@@ -93,7 +97,8 @@ private slots:
         QFETCH(QString, prompt);
         QFETCH(bool, kvF16);
         QString error;
-        auto g = loadGolden(kDir + "/goldens/" + stem + "/" + prompt + ".kvf32.json", &error);
+        auto g = loadGolden(
+            kDir + "/goldens/" + stem + "/" + prompt + (kvF16 ? ".json" : ".kvf32.json"), &error);
         QVERIFY2(g && g->modelPath, qPrintable(error));
         const GgmlType kv = kvF16 ? GgmlType::F16 : GgmlType::F32;
         const Run c = run(*cpu_, *g, kv);
