@@ -2,6 +2,7 @@
 // (a run compared with a copy of itself whose figures are halved gives exactly 2x, whatever the
 // speed), a skipped phase has no ratio, and a missing or malformed file fails before measuring.
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -92,6 +93,28 @@ private slots:
             QVERIFY2(r.err.contains(c.message), qPrintable(r.err));
             QVERIFY(r.out.isEmpty()); // failed before measuring anything
         }
+    }
+
+    void reportsOpenTimeAndTimeToFirstToken() {
+        const Run r = bench({"-p", "0", "-n", "2", "-r", "1", "--ttft", "12", "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QVERIFY2(o.value("open_ms").toDouble(-1) >= 0, qPrintable(r.out));
+        QCOMPARE(o.value("ttft_prompt_tokens").toInt(), 12);
+        QVERIFY2(o.value("ttft_ms").toDouble() > 0, qPrintable(r.out));
+        QCOMPARE(o.value("ttft_samples_ms").toArray().size(), 1);
+        const Run text = bench({"-p", "0", "-n", "2", "-r", "1", "--ttft", "12"});
+        QCOMPARE(text.code, 0);
+        QVERIFY2(text.out.contains(QRegularExpression("open: [0-9.]+ ms")), qPrintable(text.out));
+        QVERIFY2(text.out.contains(
+                     QRegularExpression("time to first token \\(12-token prompt\\): [0-9.]+ ms")),
+                 qPrintable(text.out));
+        // Skipped with --ttft 0; a bad value is an error before anything is measured.
+        const Run none = bench({"-p", "0", "-n", "2", "-r", "1", "--ttft", "0", "--json"});
+        QVERIFY(!QJsonDocument::fromJson(none.out.toUtf8()).object().contains("ttft_ms"));
+        const Run bad = bench({"--ttft", "-3"});
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.contains("--ttft"), qPrintable(bad.err));
     }
 };
 
