@@ -11,8 +11,8 @@
 // (200) gets one stream from byte 0; a wrong Content-Range is refused.
 #include "app/core/download_chunk.h"
 #include "app/core/download_settings.h"
+#include "app/core/download_sha256.h"
 
-#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QNetworkReply>
@@ -100,7 +100,7 @@ private:
     QString error_;
 
     QFile file_;
-    QCryptographicHash hash_{QCryptographicHash::Sha256};
+    StreamingSha256 hash_;
     qint64 hashed_ = 0; // the hash covers [0, hashed_)
     qint64 reread_ = 0;
     QVector<Chunk> chunks_;
