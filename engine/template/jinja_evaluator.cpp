@@ -235,10 +235,15 @@ void Evaluator::assign(const Expr& target, const Value& v, const ScopePtr& scope
 
 Value Evaluator::makeMacro(const Stmt& s, const ScopePtr& scope) {
     const Stmt* def = &s;
-    // The macro keeps its defining scope alive (a closure), like Jinja2's macros do.
-    return Value::function(s.text, [this, def, scope](Evaluator&, CallArgs& args) {
-        return callMacro(*def, scope, args, nullptr);
-    });
+    // The macro needs its defining scope (a closure, like Jinja2's), but that scope usually holds
+    // the macro itself, so a strong capture is a reference cycle that leaks both. The evaluator
+    // keeps the scope alive for the render instead (the macro cannot outlive it: it captures
+    // `this`).
+    closureScopes_.push_back(scope);
+    return Value::function(
+        s.text, [this, def, weakScope = std::weak_ptr<Scope>(scope)](Evaluator&, CallArgs& args) {
+            return callMacro(*def, weakScope.lock(), args, nullptr);
+        });
 }
 
 Value Evaluator::callMacro(const Stmt& s, const ScopePtr& defScope, CallArgs& args, const Value*) {

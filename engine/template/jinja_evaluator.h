@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hearth::tmpl {
 
@@ -75,6 +76,8 @@ private:
     std::uint64_t steps_ = 0;
     int callDepth_ = 0;
     int namespaces_ = 0;
+    // Scopes that macros were defined in, held for the render (see makeMacro).
+    std::vector<ScopePtr> closureScopes_;
 };
 
 } // namespace hearth::tmpl
