@@ -42,11 +42,18 @@ void Evaluator::checkSize(std::size_t bytes) const {
                                           std::to_string(env_.limits.maxOutputBytes) + " bytes");
 }
 
-void Evaluator::countNamespace() {
+Evaluator::~Evaluator() {
+    // `{% set a.next = b %}{% set b.next = a %}` makes a shared_ptr cycle; emptying every namespace
+    // breaks it (the render is over, nothing reads them again).
+    for (const Value& ns : namespaceObjects_) ns.namespaceDict().entries.clear();
+}
+
+void Evaluator::adoptNamespace(const Value& ns) {
     if (++namespaces_ > env_.limits.maxNamespaces)
         raise("TemplateRuntimeError", "template created more than " +
                                           std::to_string(env_.limits.maxNamespaces) +
                                           " namespace() objects");
+    namespaceObjects_.push_back(ns);
 }
 
 void Evaluator::write(std::string_view s) {

@@ -44,6 +44,9 @@ using ScopePtr = std::shared_ptr<Scope>;
 class Evaluator {
 public:
     explicit Evaluator(const RenderEnvironment& env) : env_(env) {}
+    ~Evaluator();
+    Evaluator(const Evaluator&) = delete;
+    Evaluator& operator=(const Evaluator&) = delete;
 
     // Renders `body` in `scope`; throws TemplateError (caught by JinjaTemplate::render).
     std::string render(const StmtList& body, const ScopePtr& scope);
@@ -53,7 +56,8 @@ public:
     // Guards every value that can grow without bound (strings, lists).
     void checkSize(std::size_t bytes) const;
     const RenderEnvironment& environment() const { return env_; }
-    void countNamespace();
+    // Counts a new namespace() against the limit and keeps it until the render ends.
+    void adoptNamespace(const Value& ns);
 
 private:
     enum class Flow { Normal, Break, Continue };
@@ -78,6 +82,8 @@ private:
     int namespaces_ = 0;
     // Scopes that macros were defined in, held for the render (see makeMacro).
     std::vector<ScopePtr> closureScopes_;
+    // Every namespace() made; emptied at the end so ones a template linked in a cycle are freed.
+    std::vector<Value> namespaceObjects_;
 };
 
 } // namespace hearth::tmpl

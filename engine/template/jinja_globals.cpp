@@ -142,8 +142,9 @@ std::string formatTime(const std::string& f, const std::tm& tm) {
 void addGlobals(Scope& g) {
     g.set("range", Value::function("range", rangeFn));
     g.set("namespace", Value::function("namespace", [](Evaluator& ev, CallArgs& a) {
-              ev.countNamespace();
-              return Value::newNamespace(kwargsDict(a));
+              Value ns = Value::newNamespace(kwargsDict(a));
+              ev.adoptNamespace(ns);
+              return ns;
           }));
     g.set("dict", Value::function(
                       "dict", [](Evaluator&, CallArgs& a) { return Value::dict(kwargsDict(a)); }));
