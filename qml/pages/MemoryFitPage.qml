@@ -73,7 +73,7 @@ PageScaffold {
                 onAccepted: fit.addRemote(text)
                 Accessible.name: qsTr("Remote GGUF to estimate")
             }
-            Button {
+            ActionButton {
                 objectName: "fitRemoteButton"
                 text: qsTr("Read header")
                 enabled: !fit.remoteBusy && remoteField.text.trim() !== ""

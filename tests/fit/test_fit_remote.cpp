@@ -188,8 +188,13 @@ private slots:
         remote = fetch(url, &error);
         QVERIFY2(remote, qPrintable(error));
         QCOMPARE(hub.dropOnceAfter, -1);
-        QCOMPARE(hub.cdn.log.size() - logBefore, qsizetype(2));
-        QCOMPARE(hub.cdn.log.last().header("range"), QByteArray("bytes=100000-2097151"));
+        // The cut range is asked again from its last byte. Qt may itself re-send a request
+        // whose connection closed early, so count the resume, not the requests.
+        QVERIFY(hub.cdn.log.size() - logBefore >= 2);
+        bool resumed = false;
+        for (qsizetype i = logBefore; i < hub.cdn.log.size(); ++i)
+            resumed = resumed || hub.cdn.log.at(i).header("range") == "bytes=100000-2097151";
+        QVERIFY2(resumed, "no request resumed the cut range at byte 100000");
         compareReports(reportFor(*remote->gguf, 4096), reportFor(**local, 4096));
         // Failing every time: the error names the answer, after a bounded number of tries.
         hub.fail5xx = 100;
