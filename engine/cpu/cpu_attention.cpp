@@ -104,6 +104,8 @@ Status CpuBackend::storeKv(const TensorRef& k, const TensorRef& v, const KvCache
 Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
                              const AttentionParams& p, const TensorRef& out) {
     const GgmlType type = cache.k.type;
+    if (type != GgmlType::F16 && type != GgmlType::F32)
+        return makeError("attention: KV cache type must be f16 or f32");
     const kernels::VecDotFn dot = cacheDot(type);
     if (!dot) return makeError("attention: no dot product for the cache type");
     if (p.nKvHeads <= 0 || p.nHeads % p.nKvHeads != 0) return makeError("attention: bad heads");
@@ -111,6 +113,15 @@ Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
     const int hd = p.headDim;
     const size_t elem = type == GgmlType::F16 ? 2 : 4;
     const int64_t nTasks = q.rows * p.nHeads;
+    // Looked up once, not per row: stride() may compute the packed row size on every call.
+    const uint8_t* kBase = rowPtr(cache.k, 0);
+    const uint8_t* vBase = rowPtr(cache.vT, 0);
+    const size_t kStride = cache.k.stride(), vStride = cache.vT.stride();
+    const uint8_t* qBase = rowPtr(q, 0);
+    uint8_t* outBase = rowPtr(out, 0);
+    const size_t qStride = q.stride(), outStride = out.stride();
+    // The kernels' row conversion (F16C where present) rounds exactly as storeElement does.
+    const kernels::QuantizeRowFn toCache = kernels::kernelsFor(type).quantize;
 
     auto work = [&](int64_t t0, int64_t t1) {
         // Per-thread scratch that only ever grows: the token path allocates nothing.
@@ -124,30 +135,37 @@ Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
             const int h = static_cast<int>(task % p.nHeads);
             const int kvh = h / group;
             const int64_t nKv = pos0 + i + 1;
-            const float* qh = rowF32(q, i) + static_cast<int64_t>(h) * hd;
-            for (int d = 0; d < hd; ++d) storeElement(qConv.data(), d, type, qh[d]);
+            const float* qh =
+                reinterpret_cast<const float*>(qBase + static_cast<size_t>(i) * qStride) +
+                static_cast<int64_t>(h) * hd;
+            toCache(qh, qConv.data(), hd);
 
             if (scores.size() < static_cast<size_t>(nKv)) scores.resize(static_cast<size_t>(nKv));
+            float* sc = scores.data();
+            const uint8_t* kHead = kBase + static_cast<size_t>(kvh) * hd * elem;
             float mx = -INFINITY;
             for (int64_t j = 0; j < nKv; ++j) {
-                const uint8_t* kr = rowPtr(cache.k, j) + static_cast<size_t>(kvh) * hd * elem;
-                const float s = dot(hd, kr, qConv.data()) * p.scale;
-                scores[j] = s;
+                const float s =
+                    dot(hd, kHead + static_cast<size_t>(j) * kStride, qConv.data()) * p.scale;
+                sc[j] = s;
                 mx = std::max(mx, s);
             }
             double sum = 0;
             for (int64_t j = 0; j < nKv; ++j) {
-                scores[j] = std::exp(scores[j] - mx);
-                sum += scores[j];
+                sc[j] = std::exp(sc[j] - mx);
+                sum += sc[j];
             }
             const float inv = static_cast<float>(1.0 / sum);
+            for (int64_t j = 0; j < nKv; ++j) sc[j] *= inv;
             if (probs.size() < static_cast<size_t>(nKv) * elem)
                 probs.resize(static_cast<size_t>(nKv) * elem);
-            for (int64_t j = 0; j < nKv; ++j) storeElement(probs.data(), j, type, scores[j] * inv);
+            toCache(sc, probs.data(), nKv);
 
-            float* o = rowF32(out, i) + static_cast<int64_t>(h) * hd;
+            float* o = reinterpret_cast<float*>(outBase + static_cast<size_t>(i) * outStride) +
+                       static_cast<int64_t>(h) * hd;
+            const uint8_t* vHead = vBase + static_cast<size_t>(kvh) * hd * vStride;
             for (int d = 0; d < hd; ++d)
-                o[d] = dot(nKv, rowPtr(cache.vT, static_cast<int64_t>(kvh) * hd + d), probs.data());
+                o[d] = dot(nKv, vHead + static_cast<size_t>(d) * vStride, probs.data());
         }
     };
     // Each (token, head) task is computed whole by one thread, so any split gives the same
