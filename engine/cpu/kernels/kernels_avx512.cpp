@@ -284,6 +284,11 @@ struct GroupQ8_0 {
     }
 };
 
+// How far ahead of the rows being read the decode kernels fetch weights: the hardware prefetcher
+// alone leaves out-of-cache decode far below the memory bandwidth; 8 KiB measured best (1.5 and
+// 16 KiB slower) for Q4_0, Q8_0 and Q4_K rows on a Zen 4 core.
+constexpr size_t kStreamAhead = 8192;
+
 // kRows weight rows against kActs activation rows, whose groups were gathered beforehand (ys);
 // every (row, activation) sees the same operations in the same order whatever kRows and kActs,
 // so all forms agree bit for bit.
@@ -297,7 +302,18 @@ void groupRows(const typename G::Consts& c, int64_t n, const uint8_t* base, size
     __m512 acc[kActs][kRows];
     for (int a = 0; a < kActs; ++a)
         for (int k = 0; k < kRows; ++k) acc[a][k] = _mm512_setzero_ps();
+    // Rows about kStreamAhead bytes further on (rows are contiguous) are fetched a little per
+    // group, so their memory arrives before it is needed instead of when the hardware
+    // prefetcher catches up.
+    const size_t nextBytes = static_cast<size_t>(kRows) * stride;
+    const size_t ahead = nextBytes ? (kStreamAhead + nextBytes - 1) / nextBytes : 0;
+    const uint8_t* next = base + static_cast<size_t>(r0) * stride + ahead * nextBytes;
+    const size_t perGroup = ng > 0 ? (nextBytes + ng - 1) / static_cast<size_t>(ng) : 0;
     for (int64_t g = 0; g < ng; ++g) {
+        const size_t from = static_cast<size_t>(g) * perGroup;
+        const size_t to = std::min(nextBytes, from + perGroup);
+        for (size_t off = from & ~size_t{63}; off < to; off += 64)
+            _mm_prefetch(reinterpret_cast<const char*>(next + off), _MM_HINT_T0);
         typename G::Act y[kActs];
         for (int a = 0; a < kActs; ++a) y[a] = ys[a][g];
         for (int k = 0; k < kRows; ++k) {
@@ -436,6 +452,12 @@ __m512i pick(__m512i words, __m512i control) {
     return _mm512_maskz_shuffle_epi8(~__mmask64{0}, words, control);
 }
 
+// Fetches the lines of [p, p + bytes) kStreamAhead bytes ahead of a row stream being read.
+inline void prefetchAhead(const void* p, size_t bytes) {
+    const auto* c = static_cast<const char*>(p) + kStreamAhead;
+    for (size_t off = 0; off < bytes; off += 64) _mm_prefetch(c + off, _MM_HINT_T0);
+}
+
 template <int kRows>
 void q6kRows(int64_t n, const uint8_t* base, size_t stride, const BlockQ8_K* a, float* out) {
     const int64_t nb = n / kQK_K;
@@ -456,6 +478,7 @@ void q6kRows(int64_t n, const uint8_t* base, size_t stride, const BlockQ8_K* a, 
         const __m256i bsums = loadI(y.bsums);
         for (int r = 0; r < kRows; ++r) {
             const BlockQ6_K& b = w[r][i];
+            prefetchAhead(&b, sizeof(b));
             const __m128i sc8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b.scales));
             __m512i sumi = _mm512_setzero_si512();
             for (int h = 0; h < 2; ++h) {
@@ -523,6 +546,7 @@ void q4kRows(int64_t n, const uint8_t* base, size_t stride, const BlockQ8_K* a, 
         const __m256i bsums = loadI(y.bsums);
         for (int r = 0; r < kRows; ++r) {
             const BlockQ4_K& b = w[r][i];
+            prefetchAhead(&b, sizeof(b));
             uint64_t scBits, mnBits;
             q4kScalesMins(b.scales, scBits, mnBits);
             const __m512i sc16 = _mm512_maskz_broadcast_i32x4(
