@@ -288,23 +288,7 @@ void DownloadJob::writeHfManifest() {
     layer.size = uint64_t(model.size);
     m.layers.push_back(layer);
     // The config blob Ollama would write for this GGUF (shared/docs/protocols.md 1.6).
-    Json config = Json::object();
-    config.set("model_format", "gguf");
-    config.set("model_family", summary.architecture);
-    Json families = Json::array();
-    if (!summary.architecture.empty()) families.push(summary.architecture);
-    config.set("model_families", std::move(families));
-    config.set("model_type", formatParameterCount(summary.parameterCount));
-    config.set("file_type", summary.fileTypeName);
-    config.set("architecture", "amd64");
-    config.set("os", "linux");
-    Json rootfs = Json::object();
-    rootfs.set("type", "layers");
-    Json diffIds = Json::array();
-    diffIds.push(layer.digest);
-    rootfs.set("diff_ids", std::move(diffIds));
-    config.set("rootfs", std::move(rootfs));
-    const std::string configText = config.dump();
+    const std::string configText = ollamaConfigJson(summary, m.layers);
     const std::string configDigest = "sha256:" + sha256Hex(configText);
     if (auto st = makeDirectories(root_.toStdString() + "/blobs"); !st)
         return fail(QString::fromStdString(st.error()));

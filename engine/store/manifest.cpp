@@ -1,5 +1,7 @@
 #include "engine/store/manifest.h"
 
+#include "engine/gguf/model_summary.h"
+
 #include <cctype>
 
 namespace hearth {
@@ -101,6 +103,27 @@ std::vector<std::string> Manifest::digests() const {
     std::vector<std::string> out{config.digest};
     for (const ManifestLayer& l : layers) out.push_back(l.digest);
     return out;
+}
+
+std::string ollamaConfigJson(const ModelSummary& summary,
+                             const std::vector<ManifestLayer>& layers) {
+    Json config = Json::object();
+    config.set("model_format", "gguf");
+    config.set("model_family", summary.architecture);
+    Json families = Json::array();
+    if (!summary.architecture.empty()) families.push(summary.architecture);
+    config.set("model_families", std::move(families));
+    config.set("model_type", formatParameterCount(summary.parameterCount));
+    config.set("file_type", summary.fileTypeName);
+    config.set("architecture", "amd64");
+    config.set("os", "linux");
+    Json rootfs = Json::object();
+    rootfs.set("type", "layers");
+    Json diffIds = Json::array();
+    for (const ManifestLayer& l : layers) diffIds.push(l.digest);
+    rootfs.set("diff_ids", std::move(diffIds));
+    config.set("rootfs", std::move(rootfs));
+    return config.dump();
 }
 
 } // namespace hearth

@@ -11,6 +11,8 @@
 
 namespace hearth {
 
+struct ModelSummary;
+
 namespace media {
 inline constexpr std::string_view kManifest =
     "application/vnd.docker.distribution.manifest.v2+json";
@@ -52,6 +54,11 @@ struct Manifest {
     // Every digest the manifest references (config first).
     std::vector<std::string> digests() const;
 };
+
+// The config blob Ollama writes for a GGUF model (its ConfigV2 field order, rootfs included for
+// older readers): family, parameter count and file type from `summary`, the layers' digests as
+// diff_ids. Import and download both write it, so a model looks the same whichever way it came.
+std::string ollamaConfigJson(const ModelSummary& summary, const std::vector<ManifestLayer>& layers);
 
 // "sha256:<hex>" or "sha256-<hex>" with 64 hex digits; anything else is rejected.
 bool isValidDigest(std::string_view digest);

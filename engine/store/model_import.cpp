@@ -174,24 +174,7 @@ Result<ModelName> ModelStore::importGguf(const std::string& file, const ImportOp
         return std::move(st).takeError();
     if (auto st = addText(media::kLicense, options.license); !st) return std::move(st).takeError();
 
-    // Config blob in the field order of Ollama's ConfigV2, rootfs included for older readers.
-    Json config = Json::object();
-    config.set("model_format", "gguf");
-    config.set("model_family", summary.architecture);
-    Json families = Json::array();
-    if (!summary.architecture.empty()) families.push(summary.architecture);
-    config.set("model_families", std::move(families));
-    config.set("model_type", formatParameterCount(summary.parameterCount));
-    config.set("file_type", summary.fileTypeName);
-    config.set("architecture", "amd64");
-    config.set("os", "linux");
-    Json rootfs = Json::object();
-    rootfs.set("type", "layers");
-    Json diffIds = Json::array();
-    for (const ManifestLayer& l : m.layers) diffIds.push(l.digest);
-    rootfs.set("diff_ids", std::move(diffIds));
-    config.set("rootfs", std::move(rootfs));
-    const std::string configText = config.dump();
+    const std::string configText = ollamaConfigJson(summary, m.layers);
     auto configDigest = putBlob(configText);
     if (!configDigest) return std::move(configDigest).takeError();
     m.config.mediaType = std::string(media::kConfig);
