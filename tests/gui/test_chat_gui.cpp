@@ -6,6 +6,7 @@
 #include "app/core/conversation_store.h"
 #include "app/ui/app_setup.h"
 #include "app/ui/chat_controller.h"
+#include "gui/quick_items.h"
 
 #include <QAccessible>
 #include <QDir>
@@ -42,14 +43,6 @@ QString modelPath() {
     return QFileInfo(
                QStringLiteral(HEARTH_SHARED_DIR "/conformance/models/stories260K/stories260K.gguf"))
         .absoluteFilePath();
-}
-
-QQuickItem* findItem(QQuickItem* root, const QString& name) {
-    if (!root) return nullptr;
-    if (root->objectName() == name) return root;
-    for (QQuickItem* child : root->childItems())
-        if (QQuickItem* found = findItem(child, name)) return found;
-    return nullptr;
 }
 
 void findAll(QQuickItem* root, const QString& name, QList<QQuickItem*>& out) {

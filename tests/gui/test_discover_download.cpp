@@ -8,6 +8,7 @@
 #include "app/ui/message_list_model.h"
 #include "engine/cpu/kernels/model_quantizer.h"
 #include "engine/store/model_store.h"
+#include "gui/quick_items.h"
 #include "net/mock_hub.h"
 
 #include <QDir>
@@ -34,31 +35,9 @@ const QString kStories =
 const QString kRepo = QStringLiteral("hearth-test/stories260K-GGUF");
 const QString kModelName = QStringLiteral("hf.co/hearth-test/stories260K-GGUF:Q8_0");
 
-QQuickItem* findItem(QQuickItem* root, const QString& name) {
-    if (!root) return nullptr;
-    if (root->objectName() == name) return root;
-    for (QQuickItem* child : root->childItems())
-        if (QQuickItem* hit = findItem(child, name)) return hit;
-    return nullptr;
-}
-
 QByteArray readAll(const QString& path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-// Scrolls the page's Flickable so `target` is on screen (pages scroll; windows are short).
-void scrollIntoView(QQuickItem* target) {
-    if (!target) return;
-    for (QQuickItem* p = target->parentItem(); p; p = p->parentItem()) {
-        if (!p->inherits("QQuickFlickable")) continue;
-        QQuickItem* content = p->property("contentItem").value<QQuickItem*>();
-        if (!content) return;
-        const qreal y = target->mapToItem(content, QPointF(0, 0)).y();
-        const qreal most = std::max<qreal>(0, p->property("contentHeight").toReal() - p->height());
-        p->setProperty("contentY", std::clamp<qreal>(y - 40, 0, most));
-        return;
-    }
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include "app/ui/app_setup.h"
 #include "app/ui/fit_controller.h"
 #include "engine/store/model_store.h"
+#include "gui/quick_items.h"
 #include "net/mock_hub.h"
 
 #include <QDir>
@@ -30,34 +31,12 @@ const QString kQ4 = QStringLiteral(
     HEARTH_SHARED_DIR "/conformance/models/cf-q-llama-tinyvocab/cf-q-llama-tinyvocab-Q4_K_M.gguf");
 const QStringList kVerdicts = {"fits_gpu", "partial_offload", "fits_ram", "tight", "does_not_fit"};
 
-QQuickItem* findItem(QQuickItem* root, const QString& name) {
-    if (!root) return nullptr;
-    if (root->objectName() == name) return root;
-    for (QQuickItem* child : root->childItems())
-        if (QQuickItem* hit = findItem(child, name)) return hit;
-    return nullptr;
-}
-
 // Every FitBadge's verdict under `root`, in tree order.
 void collectVerdicts(QQuickItem* root, QStringList& out) {
     if (!root) return;
     if (root->isVisible() && root->metaObject()->indexOfProperty("comfortable") >= 0)
         out << root->property("verdict").toString();
     for (QQuickItem* child : root->childItems()) collectVerdicts(child, out);
-}
-
-// Scrolls the page's Flickable so `target` is on screen (pages scroll; windows are short).
-void scrollIntoView(QQuickItem* target) {
-    if (!target) return;
-    for (QQuickItem* p = target->parentItem(); p; p = p->parentItem()) {
-        if (!p->inherits("QQuickFlickable")) continue;
-        QQuickItem* content = p->property("contentItem").value<QQuickItem*>();
-        if (!content) return;
-        const qreal y = target->mapToItem(content, QPointF(0, 0)).y();
-        const qreal most = std::max<qreal>(0, p->property("contentHeight").toReal() - p->height());
-        p->setProperty("contentY", std::clamp<qreal>(y - 40, 0, most));
-        return;
-    }
 }
 
 } // namespace

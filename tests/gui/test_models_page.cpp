@@ -4,6 +4,7 @@
 #include "app/ui/app_setup.h"
 #include "app/ui/models_controller.h"
 #include "engine/store/model_store.h"
+#include "gui/quick_items.h"
 
 #include <QAccessible>
 #include <QDir>
@@ -32,37 +33,9 @@ const QString kQ4 =
     kModels + QStringLiteral("/cf-q-llama-tinyvocab/cf-q-llama-tinyvocab-Q4_K_M.gguf");
 const QString kStories = kModels + QStringLiteral("/stories260K/stories260K.gguf");
 
-QQuickItem* findItem(QQuickItem* root, const QString& name) {
-    if (!root) return nullptr;
-    if (root->objectName() == name) return root;
-    for (QQuickItem* child : root->childItems())
-        if (QQuickItem* hit = findItem(child, name)) return hit;
-    return nullptr;
-}
-
 QString textIn(QQuickItem* root, const QString& name) {
     QQuickItem* it = findItem(root, name);
     return it ? it->property("text").toString() : QString();
-}
-
-// Scrolls the page's Flickable so `target` is on screen (pages scroll; windows are short).
-void scrollIntoView(QQuickItem* target) {
-    if (!target) return;
-    for (QQuickItem* p = target->parentItem(); p; p = p->parentItem()) {
-        if (!p->inherits("QQuickFlickable")) continue;
-        QQuickItem* content = p->property("contentItem").value<QQuickItem*>();
-        if (!content) return;
-        const qreal y = target->mapToItem(content, QPointF(0, 0)).y();
-        const qreal most = std::max<qreal>(0, p->property("contentHeight").toReal() - p->height());
-        p->setProperty("contentY", std::clamp<qreal>(y - 40, 0, most));
-        return;
-    }
-}
-
-void collectButtons(QQuickItem* root, QList<QQuickItem*>& out) {
-    if (!root || !root->isVisible()) return;
-    if (root->inherits("QQuickAbstractButton")) out << root;
-    for (QQuickItem* child : root->childItems()) collectButtons(child, out);
 }
 
 } // namespace

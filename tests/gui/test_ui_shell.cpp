@@ -5,6 +5,7 @@
 #include "app/ui/app_setup.h"
 #include "app/ui/chat_controller.h"
 #include "app/ui/system_theme.h"
+#include "gui/quick_items.h"
 
 #include <QAccessible>
 #include <QClipboard>
@@ -49,20 +50,6 @@ QString procField(const QString& file, const QString& key) {
         if (colon > 0 && line.left(colon).trimmed() == key) return line.mid(colon + 1).trimmed();
     }
     return {};
-}
-
-QQuickItem* findItem(QQuickItem* root, const QString& name) {
-    if (!root) return nullptr;
-    if (root->objectName() == name) return root;
-    for (QQuickItem* child : root->childItems())
-        if (QQuickItem* found = findItem(child, name)) return found;
-    return nullptr;
-}
-
-void collectButtons(QQuickItem* root, QList<QQuickItem*>& out) {
-    if (!root || !root->isVisible()) return;
-    if (root->inherits("QQuickAbstractButton")) out << root;
-    for (QQuickItem* child : root->childItems()) collectButtons(child, out);
 }
 
 QColor paletteWindow(bool dark) {
