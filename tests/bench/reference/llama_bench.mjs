@@ -5,6 +5,10 @@
 //
 // llama.cpp comes from the npm package node-llama-cpp (prebuilt CPU binaries), installed OUTSIDE
 // the repo:  npm install --prefix ${HEARTH_REF_DIR:-/tmp/hearth-ref} node-llama-cpp@3.22.1
+// It picks the best of its per-CPU backends (on AVX-512 machines without AMX: "zen4", AVX512
+// F/BW/DQ/VL + VBMI + VNNI + BF16). A local build made with `npx node-llama-cpp source download
+// --gpu false` (from the llama.cpp source bundled in the package) would be used instead; the
+// "engine" field says which (prebuilt / localBuild).
 //
 // Usage: node llama_bench.mjs MODEL.gguf [-p 512] [-n 128] [-t 2] [-r 3] [--ttft 100]
 //                             [--fa auto|on|off] [--api direct|public] [--verbose]
@@ -307,7 +311,7 @@ const flashAttn = (setupLog.match(/Flash Attention (enabled|disabled)/) || [])[1
 const result = {
     model: path.resolve(opts.model),
     description: model.typeDescription,
-    engine: `llama.cpp ${release} via node-llama-cpp ${version}`,
+    engine: `llama.cpp ${release} (${llama.buildType}) via node-llama-cpp ${version}`,
     backend: "cpu",
     cpu_variant: loadedCpuVariant(),
     isa: llama.systemInfo.replace(/^CPU : /, "").replace(/\s*\|\s*$/, ""),
