@@ -35,8 +35,9 @@ template <class Done> bool spinUntil(Done&& done, std::chrono::microseconds limi
 }
 } // namespace
 
-ThreadPool::ThreadPool(int nThreads) : nThreads_(std::max(1, nThreads)) {
-    for (int i = 1; i < nThreads_; ++i) workers_.emplace_back([this] { workerLoop(); });
+ThreadPool::ThreadPool(int nThreads)
+    : nThreads_(std::max(1, nThreads)), spans_(std::make_unique<Span[]>(nThreads_)) {
+    for (int i = 1; i < nThreads_; ++i) workers_.emplace_back([this, i] { workerLoop(i); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -76,36 +77,49 @@ void ThreadPool::run(int64_t n, int64_t pieces, int64_t grain, PieceFn fn, void*
     }
     done_.store(0, std::memory_order_relaxed);
     ++generation_;
-    state_.store((static_cast<uint64_t>(generation_ & 0xFFFF) << 48) |
-                     (static_cast<uint64_t>(pieces) << kIndexBits),
-                 std::memory_order_seq_cst);
+    // Span t covers pieces [pieces * t / T, pieces * (t + 1) / T); with fewer pieces than
+    // threads some spans are empty. Any thread may run any piece: bounds depend only on n.
+    const uint64_t gen = static_cast<uint64_t>(generation_ & 0xFFFF) << 48;
+    for (int t = 0; t < nThreads_; ++t) {
+        const auto first = static_cast<uint64_t>(pieces * t / nThreads_);
+        const auto end = static_cast<uint64_t>(pieces * (t + 1) / nThreads_);
+        spans_[t].word.store(gen | (end << kIndexBits) | first, std::memory_order_seq_cst);
+    }
     epoch_.store(generation_, std::memory_order_seq_cst);
     if (sleepers_.load(std::memory_order_seq_cst) > 0) epoch_.notify_all();
-    claimPieces();
+    claimPieces(0);
     auto finished = [&] { return done_.load(std::memory_order_acquire) == pieces; };
     if (!spinUntil(finished, kWaitSpinTime))
         while (!finished()) std::this_thread::yield();
 }
 
-void ThreadPool::claimPieces() {
+void ThreadPool::claimPieces(int self) {
     // Pieces run here are reported once, when none are left: the job cannot finish (and so no
-    // new one start) before that, so every claim made in this loop belongs to the same job.
+    // new one start) before that, so once a claim succeeds every later claim in this loop
+    // belongs to the same job. A thread that has claimed nothing yet may find the next job's
+    // words instead; its claims then belong to that job, whose fields were written before them.
     int64_t ran = 0;
-    for (;;) {
-        // A successful claim also acquires the job fields written before the state was stored.
-        const uint64_t s = state_.fetch_add(1, std::memory_order_acq_rel);
-        const int64_t index = static_cast<int64_t>(s & kIndexMask);
-        const int64_t count = static_cast<int64_t>((s >> kIndexBits) & kIndexMask);
-        if (index >= count) break;
-        int64_t begin, end;
-        pieceBounds(index, begin, end);
-        fn_(ctx_, begin, end);
-        ++ran;
+    for (int k = 0; k < nThreads_; ++k) {
+        std::atomic<uint64_t>& word = spans_[(self + k) % nThreads_].word;
+        // Cheap look first, so helpers do not bump spans that are already used up.
+        uint64_t s = word.load(std::memory_order_relaxed);
+        if ((s & kIndexMask) >= ((s >> kIndexBits) & kIndexMask)) continue;
+        for (;;) {
+            // A successful claim also acquires the job fields written before the word.
+            s = word.fetch_add(1, std::memory_order_acq_rel);
+            const int64_t index = static_cast<int64_t>(s & kIndexMask);
+            const int64_t end = static_cast<int64_t>((s >> kIndexBits) & kIndexMask);
+            if (index >= end) break;
+            int64_t begin, stop;
+            pieceBounds(index, begin, stop);
+            fn_(ctx_, begin, stop);
+            ++ran;
+        }
     }
     if (ran > 0) done_.fetch_add(ran, std::memory_order_release);
 }
 
-void ThreadPool::workerLoop() {
+void ThreadPool::workerLoop(int self) {
     uint32_t seen = 0;
     for (;;) {
         uint32_t now = epoch_.load(std::memory_order_acquire);
@@ -124,7 +138,7 @@ void ThreadPool::workerLoop() {
         }
         seen = now;
         if (stop_.load(std::memory_order_acquire)) return;
-        claimPieces();
+        claimPieces(self);
     }
 }
 

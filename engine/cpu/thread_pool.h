@@ -3,14 +3,18 @@
 // independent pieces (rows, heads), each computed start-to-finish by one thread in a fixed order,
 // so results never depend on how many threads ran them or which thread took which piece.
 //
-// Hand-off without locks: a job is published by bumping one atomic word (generation, next piece,
-// piece count); every thread, the caller included, claims pieces from it with fetch_add until
-// none are left. A thread that is late (descheduled on a busy machine) simply finds nothing left,
-// so nobody waits for a thread that never started. Idle workers spin briefly, then sleep on a
-// futex (std::atomic::wait), woken only when someone is asleep.
+// Hand-off without locks: the pieces are cut into one contiguous span per thread, each with its
+// own atomic claim word (generation, next piece, span end). Every thread, the caller included,
+// claims the pieces of its own span in order with fetch_add, then helps with the other spans. So
+// each thread streams through neighbouring memory (its weight prefetches land in rows it reads
+// next, not in another thread's), the threads do not contend for one cache line, and a thread
+// that is late (descheduled on a busy machine) has its span taken over, so nobody waits for a
+// thread that never started. Idle workers spin briefly, then sleep on a futex
+// (std::atomic::wait), woken only when someone is asleep.
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -54,9 +58,9 @@ private:
     // Splits [0, n) into `pieces` pieces: `grain` items each, or evenly when grain is 0.
     void run(int64_t n, int64_t pieces, int64_t grain, PieceFn fn, void* ctx);
     void pieceBounds(int64_t piece, int64_t& begin, int64_t& end) const;
-    // Claims and runs pieces of the current job until none are left.
-    void claimPieces();
-    void workerLoop();
+    // Claims and runs pieces of the current job until none are left, starting with span `self`.
+    void claimPieces(int self);
+    void workerLoop(int self);
 
     int nThreads_;
     std::vector<std::thread> workers_;
@@ -67,8 +71,13 @@ private:
     void* ctx_ = nullptr;
     int64_t n_ = 0, pieces_ = 0, grain_ = 0;
 
-    // bits 0-23: next piece, 24-47: piece count, 48-63: generation.
-    alignas(64) std::atomic<uint64_t> state_{0};
+    // One claim word per thread, each on its own cache line. bits 0-23: next piece (an index
+    // into the whole job), 24-47: the span's end, 48-63: generation. A claim word is
+    // self-describing, so a claim that succeeds always belongs to the job it ran.
+    struct alignas(64) Span {
+        std::atomic<uint64_t> word{0};
+    };
+    std::unique_ptr<Span[]> spans_;
     alignas(64) std::atomic<int64_t> done_{0};   // pieces finished in the current job
     alignas(64) std::atomic<uint32_t> epoch_{0}; // generation, for sleeping workers to wait on
     std::atomic<int> sleepers_{0};
