@@ -4,6 +4,8 @@
 // row, once per row (vecDot) and four rows at a time (vecDotRows), and with two activation rows
 // per weight pass (vecDotRows2, prefill; GFLOP/s counts both). gemm/: the tiled prefill kernels
 // (gemm.h), the same matrix against 64 token rows, one thread, in GFLOP/s.
+// vecDotRows/l1l2/: the same on a 64-row matrix that stays in L2: the kernel's compute ceiling,
+// to compare with its out-of-cache rate (how far decode is from being memory-bound).
 //   bench_kernels --benchmark_filter='q4_0'     bench_kernels --benchmark_min_time=0.2
 #include "engine/cpu/kernels/gemm.h"
 #include "engine/cpu/kernels/kernels.h"
@@ -27,14 +29,14 @@ struct Fixture {
     size_t rowBytes = 0;
 };
 
-Fixture makeFixture(GgmlType type) {
+Fixture makeFixture(GgmlType type, int64_t nRows = kRows) {
     Fixture f;
     f.rowBytes = size_t(*hearth::ggmlRowBytes(type, kCols));
     std::mt19937 rng(42);
     std::normal_distribution<float> normal(0.0f, 0.02f);
     std::vector<float> row(kCols);
-    f.weights.resize(f.rowBytes * kRows);
-    for (int64_t r = 0; r < kRows; ++r) {
+    f.weights.resize(f.rowBytes * size_t(nRows));
+    for (int64_t r = 0; r < nRows; ++r) {
         for (auto& x : row) x = normal(rng);
         (void)quantizeWeights(type, row.data(), f.weights.data() + r * f.rowBytes, 1, kCols);
     }
@@ -45,10 +47,11 @@ Fixture makeFixture(GgmlType type) {
     return f;
 }
 
-enum class DotMode { Single, Rows, RowsPair };
+enum class DotMode { Single, Rows, RowsPair, RowsInCache };
 
 void benchVecDot(benchmark::State& state, GgmlType type, Isa isa, DotMode mode) {
-    const Fixture f = makeFixture(type);
+    const int64_t nRows = mode == DotMode::RowsInCache ? 64 : kRows;
+    const Fixture f = makeFixture(type, nRows);
     const TypeKernels& k = kernelsFor(type, isa);
     std::vector<float> out(kRows), out2(kRows);
     const std::vector<uint8_t> act2 = f.act; // a second activation row (same values)
@@ -57,8 +60,8 @@ void benchVecDot(benchmark::State& state, GgmlType type, Isa isa, DotMode mode) 
             vecDotRows2(type, isa, kCols, f.weights.data(), f.rowBytes, kRows, f.act.data(),
                         act2.data(), out.data(), out2.data());
             benchmark::DoNotOptimize(out2.data());
-        } else if (mode == DotMode::Rows) {
-            vecDotRows(type, isa, kCols, f.weights.data(), f.rowBytes, kRows, f.act.data(),
+        } else if (mode == DotMode::Rows || mode == DotMode::RowsInCache) {
+            vecDotRows(type, isa, kCols, f.weights.data(), f.rowBytes, nRows, f.act.data(),
                        out.data());
         } else {
             for (int64_t r = 0; r < kRows; ++r)
@@ -70,7 +73,7 @@ void benchVecDot(benchmark::State& state, GgmlType type, Isa isa, DotMode mode) 
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(f.weights.size()));
     const double acts = mode == DotMode::RowsPair ? 2.0 : 1.0;
     state.counters["GFLOP/s"] = benchmark::Counter(
-        2.0 * acts * kCols * kRows * double(state.iterations()), benchmark::Counter::kIsRate);
+        2.0 * acts * kCols * nRows * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 void benchGemm(benchmark::State& state, GgmlType type, Isa isa) {
@@ -121,6 +124,8 @@ int registerAll() {
                                          DotMode::Rows);
             benchmark::RegisterBenchmark(("vecDotRows2/" + name).c_str(), benchVecDot, t, isa,
                                          DotMode::RowsPair);
+            benchmark::RegisterBenchmark(("vecDotRows/l1l2/" + name).c_str(), benchVecDot, t, isa,
+                                         DotMode::RowsInCache);
             if (isa != Isa::Scalar && gemmSupported(t, isa))
                 benchmark::RegisterBenchmark(("gemm/" + name).c_str(), benchGemm, t, isa);
         }
