@@ -10,6 +10,7 @@
 #include "engine/model/model_context.h"
 #include "engine/store/model_store.h"
 #include "engine/system/memory_info.h"
+#include "engine/system/read_bandwidth.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -197,7 +198,20 @@ int runBench(const QStringList& args) {
     if (nGen > 0)
         if (auto s = runGen(std::min(nGen, 4)); !s) return fail(s);
 
-    Series ppRate, tgRate, ttftMs;
+    // The decode limit: bytes one token reads (every weight; of an untied embedding table only
+    // one row) over the read bandwidth, measured on the mapped weights after each generation run.
+    const hearth::GgufFile& g = mdl.gguf();
+    const uint8_t *lo = nullptr, *hi = nullptr;
+    for (const auto& t : g.tensors()) {
+        if (!lo || t.data < lo) lo = t.data;
+        if (!hi || t.data + t.nbytes > hi) hi = t.data + t.nbytes;
+    }
+    uint64_t bytesPerToken = mdl.weightBytes();
+    if (const auto* embd = g.tensor("token_embd.weight"); embd && g.tensor("output.weight"))
+        bytesPerToken -= embd->nbytes - embd->nbytes / static_cast<uint64_t>(mdl.params().nVocab);
+    const bool measureLimit = nGen > 0 && !gpuBackend && lo && hi > lo;
+
+    Series ppRate, tgRate, ttftMs, readRate;
     for (int r = 0; r < nReps; ++r) {
         if (nTtft > 0) {
             const auto t0 = Clock::now();
@@ -216,6 +230,9 @@ int runBench(const QStringList& args) {
             if (auto s = runGen(nGen); !s) return fail(s);
             tgRate.values.push_back(nGen /
                                     std::chrono::duration<double>(Clock::now() - t0).count());
+            if (measureLimit)
+                readRate.values.push_back(
+                    hearth::measureReadBandwidth(lo, static_cast<size_t>(hi - lo), mdl.threads()));
         }
     }
     const uint64_t peak = hearth::peakRssBytes();
@@ -223,6 +240,7 @@ int runBench(const QStringList& args) {
     const double ppRatio = ratioOf(ppRate.median(), saved, "pp_tokens_per_s");
     const double tgRatio = ratioOf(tgRate.median(), saved, "tg_tokens_per_s");
     const double rssRatio = ratioOf(static_cast<double>(peak), saved, "peak_rss_bytes");
+    const double limit = measureLimit ? readRate.median() / static_cast<double>(bytesPerToken) : 0;
     if (p.isSet(json)) {
         QJsonObject o;
         o["model"] = QString::fromStdString(path);
@@ -245,6 +263,13 @@ int runBench(const QStringList& args) {
         o["pp_samples"] = ppRate.json();
         o["tg_samples"] = tgRate.json();
         o["peak_rss_bytes"] = static_cast<qint64>(peak);
+        if (measureLimit) {
+            o["decode_bytes_per_token"] = static_cast<qint64>(bytesPerToken);
+            o["read_gb_per_s"] = readRate.median() / 1e9;
+            o["read_gb_per_s_samples"] = readRate.json();
+            o["decode_limit_tokens_per_s"] = limit;
+            o["tg_percent_of_limit"] = 100.0 * tgRate.median() / limit;
+        }
         o["open_ms"] = openMs;
         if (nTtft > 0) {
             o["ttft_prompt_tokens"] = nTtft;
@@ -276,6 +301,13 @@ int runBench(const QStringList& args) {
                    .arg(tgRate.mean(), 0, 'f', 2)
                    .arg(tgRate.stddev(), 0, 'f', 2)
                    .arg(tgRate.median(), 0, 'f', 2);
+    if (measureLimit)
+        out << QStringLiteral("decode limit: %1 t/s (%2 MB per token at %3 GB/s read, measured "
+                              "after each run); tg at %4 % of it\n")
+                   .arg(limit, 0, 'f', 1)
+                   .arg(static_cast<double>(bytesPerToken) / 1e6, 0, 'f', 1)
+                   .arg(readRate.median() / 1e9, 0, 'f', 1)
+                   .arg(100.0 * tgRate.median() / limit, 0, 'f', 1);
     out << QStringLiteral("open: %1 ms\n").arg(openMs, 0, 'f', 1);
     if (nTtft > 0)
         out << QStringLiteral("time to first token (%1-token prompt): %2 ms (median)\n")

@@ -1,6 +1,10 @@
 // hearth-cli bench --compare, run as a process on a tiny model: ratios against a saved --json run
 // (a run compared with a copy of itself whose figures are halved gives exactly 2x, whatever the
 // speed), a skipped phase has no ratio, and a missing or malformed file fails before measuring.
+// Also the decode limit measured beside generation: bytes per token from the GGUF's tensors and
+// the % of it that tg reached, consistent with the figures printed.
+#include "engine/gguf/gguf_file.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -74,6 +78,37 @@ private slots:
         QVERIFY2(text.out.contains("vs " + file + " (saved, 1 threads)"), qPrintable(text.out));
         QVERIFY2(text.out.contains("  pp: n/a"), qPrintable(text.out));
         QVERIFY2(text.out.contains(QRegularExpression("  tg: [0-9.]+x")), qPrintable(text.out));
+    }
+
+    void reportsDecodeLimit() {
+        const Run r = bench({"-p", "0", "-n", "4", "-r", "2", "--ttft", "0", "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        // Every tensor once; of an untied embedding table only the one row a token looks up.
+        auto g = hearth::GgufFile::open(kModel.toStdString());
+        QVERIFY(g);
+        uint64_t all = 0;
+        for (const auto& t : (*g)->tensors()) all += t.nbytes;
+        const auto* embd = (*g)->tensor("token_embd.weight");
+        QVERIFY(embd);
+        const uint64_t expected =
+            (*g)->tensor("output.weight") ? all - embd->nbytes + embd->nbytes / embd->ne[1] : all;
+        QCOMPARE(static_cast<uint64_t>(o.value("decode_bytes_per_token").toInteger()), expected);
+        const double read = o.value("read_gb_per_s").toDouble();
+        QVERIFY2(read > 0, qPrintable(r.out));
+        QCOMPARE(o.value("read_gb_per_s_samples").toArray().size(), 2);
+        const double limit = o.value("decode_limit_tokens_per_s").toDouble();
+        QVERIFY(qFuzzyCompare(limit, read * 1e9 / static_cast<double>(expected)));
+        QVERIFY(qFuzzyCompare(o.value("tg_percent_of_limit").toDouble(),
+                              100.0 * o.value("tg_tokens_per_s").toDouble() / limit));
+        // Text form; nothing to set against without generation.
+        const Run text = bench({"-p", "0", "-n", "4", "--ttft", "0"});
+        QVERIFY2(text.out.contains(QRegularExpression(
+                     "decode limit: [0-9.]+ t/s \\([0-9.]+ MB per token at [0-9.]+ GB/s read")),
+                 qPrintable(text.out));
+        const Run none = bench({"-p", "4", "-n", "0", "--ttft", "0", "--json"});
+        QCOMPARE(none.code, 0);
+        QVERIFY(!QJsonDocument::fromJson(none.out.toUtf8()).object().contains("read_gb_per_s"));
     }
 
     void badFilesFailClearly() {

@@ -1,0 +1,105 @@
+#include "engine/system/read_bandwidth.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace hearth {
+namespace {
+
+// Four independent accumulators of the widest loads the CPU has, so loads, not adds, set the
+// pace (the same loop as tests/bench/read_bandwidth.cpp and the reference's figure).
+#if defined(__x86_64__)
+__attribute__((target("avx512f"))) uint64_t sumAvx512(const uint8_t* p, size_t bytes) {
+    __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
+    size_t i = 0;
+    for (; i + 256 <= bytes; i += 256) {
+        a0 = _mm512_add_epi64(a0, _mm512_loadu_si512(p + i));
+        a1 = _mm512_add_epi64(a1, _mm512_loadu_si512(p + i + 64));
+        a2 = _mm512_add_epi64(a2, _mm512_loadu_si512(p + i + 128));
+        a3 = _mm512_add_epi64(a3, _mm512_loadu_si512(p + i + 192));
+    }
+    alignas(64) uint64_t lanes[8];
+    _mm512_store_si512(lanes, _mm512_add_epi64(_mm512_add_epi64(a0, a1), _mm512_add_epi64(a2, a3)));
+    uint64_t s = 0;
+    for (uint64_t x : lanes) s += x;
+    return s;
+}
+__attribute__((target("avx2"))) uint64_t sumAvx2(const uint8_t* p, size_t bytes) {
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+    size_t i = 0;
+    for (; i + 128 <= bytes; i += 128) {
+        a0 = _mm256_add_epi64(a0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)));
+        a1 = _mm256_add_epi64(a1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 32)));
+        a2 = _mm256_add_epi64(a2, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 64)));
+        a3 = _mm256_add_epi64(a3, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 96)));
+    }
+    alignas(32) uint64_t lanes[4];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes),
+                       _mm256_add_epi64(_mm256_add_epi64(a0, a1), _mm256_add_epi64(a2, a3)));
+    return lanes[0] + lanes[1] + lanes[2] + lanes[3];
+}
+#endif
+
+uint64_t sumPlain(const uint8_t* p, size_t bytes) {
+    uint64_t acc[8] = {};
+    for (size_t i = 0; i + 64 <= bytes; i += 64) {
+        uint64_t w[8];
+        std::memcpy(w, p + i, sizeof w);
+        for (int k = 0; k < 8; ++k) acc[k] += w[k];
+    }
+    uint64_t s = 0;
+    for (uint64_t a : acc) s += a;
+    return s;
+}
+
+uint64_t sumWords(const uint8_t* p, size_t bytes) {
+#if defined(__x86_64__)
+    static const bool avx512 = __builtin_cpu_supports("avx512f");
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    if (avx512) return sumAvx512(p, bytes);
+    if (avx2) return sumAvx2(p, bytes);
+#endif
+    return sumPlain(p, bytes);
+}
+
+} // namespace
+
+double measureReadBandwidth(const void* data, size_t bytes, int threads, int passes) {
+    if (!data || bytes == 0) return 0;
+    threads = std::max(1, threads);
+    const auto* base = static_cast<const uint8_t*>(data);
+    std::atomic<uint64_t> sink{0};
+    double best = 0;
+    for (int pass = 0; pass < std::max(1, passes); ++pass) {
+        // Threads start together (a barrier), so the timed window is all of them reading at once.
+        std::atomic<int> ready{0};
+        std::vector<std::thread> pool;
+        const auto work = [&](int t) {
+            const size_t from = bytes * static_cast<size_t>(t) / static_cast<size_t>(threads);
+            const size_t to = bytes * static_cast<size_t>(t + 1) / static_cast<size_t>(threads);
+            ready.fetch_add(1);
+            while (ready.load() < threads) std::this_thread::yield();
+            sink.fetch_add(sumWords(base + from, to - from), std::memory_order_relaxed);
+        };
+        for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+        while (ready.load() < threads - 1) std::this_thread::yield();
+        const auto start = std::chrono::steady_clock::now();
+        work(0);
+        for (auto& th : pool) th.join();
+        const double s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (s > 0) best = std::max(best, static_cast<double>(bytes) / s);
+    }
+    return best; // the sums went into `sink`, so the reads cannot be optimised away
+}
+
+} // namespace hearth
