@@ -27,12 +27,13 @@
 
 namespace {
 
-// A GPU backend for --gpu-layers, or null (with a note) when none can be used.
-std::unique_ptr<hearth::Backend> makeGpuBackend(int gpuLayers, QTextStream& err) {
-    QString note;
-    std::unique_ptr<hearth::Backend> gpu = hearth::makeGpuBackend(gpuLayers, &note);
-    if (!note.isEmpty()) err << "note: " << note << "\n" << Qt::flush;
-    return gpu;
+// The GPU backend and layer count for --gpu-layers N|auto; no backend (with a note) when none
+// can be used.
+hearth::GpuPlan planGpu(int requested, const std::string& path, int nCtx, int threads,
+                        QTextStream& err) {
+    hearth::GpuPlan plan = hearth::planGpuLayers(requested, path, nCtx, threads);
+    if (!plan.note.isEmpty()) err << "note: " << plan.note << "\n" << Qt::flush;
+    return plan;
 }
 
 using Clock = std::chrono::steady_clock;
@@ -107,8 +108,8 @@ int runBench(const QStringList& args) {
                                    QStringLiteral("F32 KV cache instead of F16"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object"));
     const QCommandLineOption gpu(QStringLiteral("gpu-layers"),
-                                 QStringLiteral("Layers to offload to the GPU"),
-                                 QStringLiteral("N"), QStringLiteral("0"));
+                                 QStringLiteral("Layers to offload to the GPU (N, or auto)"),
+                                 QStringLiteral("N|auto"), QStringLiteral("0"));
     const QCommandLineOption compare(QStringLiteral("compare"),
                                      QStringLiteral("Print ratios against a saved --json run"),
                                      QStringLiteral("FILE.json"));
@@ -152,8 +153,17 @@ int runBench(const QStringList& args) {
         }
         path = r->modelPath;
     }
-    const int gpuLayers = p.value(gpu).toInt();
-    const std::unique_ptr<hearth::Backend> gpuBackend = makeGpuBackend(gpuLayers, err);
+    const auto gpuAsked = hearth::parseGpuLayers(p.value(gpu));
+    if (!gpuAsked) {
+        err << "hearth-cli bench: --gpu-layers: " << QString::fromStdString(gpuAsked.error())
+            << "\n";
+        return 2;
+    }
+    // Auto sizes the layers for the context made below; gpu_layers in the JSON is the choice.
+    hearth::GpuPlan gpuPlan =
+        planGpu(*gpuAsked, path, std::max({16, nPrompt, nGen + 1, nTtft}), nThreads, err);
+    const int gpuLayers = gpuPlan.layers;
+    const std::unique_ptr<hearth::Backend> gpuBackend = std::move(gpuPlan.backend);
     const auto openStart = Clock::now();
     auto m = hearth::Model::load(path, hearth::ModelOptions{nThreads, gpuLayers, gpuBackend.get()});
     const double openMs =

@@ -22,12 +22,13 @@
 
 namespace {
 
-// A GPU backend for --gpu-layers, or null (with a note) when none can be used.
-std::unique_ptr<hearth::Backend> makeGpuBackend(int gpuLayers, QTextStream& err) {
-    QString note;
-    std::unique_ptr<hearth::Backend> gpu = hearth::makeGpuBackend(gpuLayers, &note);
-    if (!note.isEmpty()) err << "note: " << note << "\n" << Qt::flush;
-    return gpu;
+// The GPU backend and layer count for --gpu-layers N|auto; no backend (with a note) when none
+// can be used.
+hearth::GpuPlan planGpu(int requested, const std::string& path, int nCtx, int threads,
+                        QTextStream& err) {
+    hearth::GpuPlan plan = hearth::planGpuLayers(requested, path, nCtx, threads);
+    if (!plan.note.isEmpty()) err << "note: " << plan.note << "\n" << Qt::flush;
+    return plan;
 }
 
 void writeOut(std::string_view text) {
@@ -96,8 +97,9 @@ int runRun(const QStringList& args) {
     const QCommandLineOption ctx(QStringLiteral("ctx"), QStringLiteral("Context length"),
                                  QStringLiteral("N"), QStringLiteral("2048"));
     const QCommandLineOption gpu(QStringLiteral("gpu-layers"),
-                                 QStringLiteral("Layers to offload to the GPU (0 = CPU only)"),
-                                 QStringLiteral("N"), QStringLiteral("0"));
+                                 QStringLiteral("Layers to offload to the GPU (0 = CPU only, "
+                                                "auto = as many as fit)"),
+                                 QStringLiteral("N|auto"), QStringLiteral("0"));
     const QCommandLineOption topK(QStringLiteral("top-k"), QStringLiteral("Top-k (0 = off)"),
                                   QStringLiteral("K"), QStringLiteral("40"));
     const QCommandLineOption topP(QStringLiteral("top-p"), QStringLiteral("Top-p (1 = off)"),
@@ -139,7 +141,11 @@ int runRun(const QStringList& args) {
             : static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
     const int nThreads = static_cast<int>(num(threads));
     const int nCtx = static_cast<int>(num(ctx));
-    const int gpuLayers = static_cast<int>(num(gpu));
+    const auto gpuAsked = hearth::parseGpuLayers(p.value(gpu));
+    if (!gpuAsked) {
+        err << "hearth-cli run: --gpu-layers: " << QString::fromStdString(gpuAsked.error()) << "\n";
+        ok = false;
+    }
     if (!ok) return 2;
     if (nCtx <= 0) {
         err << "hearth-cli run: --ctx must be positive\n";
@@ -152,7 +158,9 @@ int runRun(const QStringList& args) {
         err << "hearth-cli run: " << resolveError << "\n";
         return 1;
     }
-    const std::unique_ptr<hearth::Backend> gpuBackend = makeGpuBackend(gpuLayers, err);
+    hearth::GpuPlan gpuPlan = planGpu(*gpuAsked, path, nCtx, nThreads, err);
+    const int gpuLayers = gpuPlan.layers;
+    const std::unique_ptr<hearth::Backend> gpuBackend = std::move(gpuPlan.backend);
     auto model =
         hearth::Model::load(path, hearth::ModelOptions{nThreads, gpuLayers, gpuBackend.get()});
     if (!model) {
@@ -169,7 +177,8 @@ int runRun(const QStringList& args) {
             << (*model)->threads() << " threads, context " << nCtx << "\n";
         if (gpuBackend)
             err << "gpu: " << QString::fromStdString(gpuBackend->info().name) << ", last "
-                << std::min(gpuLayers, (*model)->params().nLayer) << " layers\n";
+                << std::min(gpuLayers, (*model)->params().nLayer) << " layers"
+                << (gpuPlan.automatic ? " (auto)" : "") << "\n";
         err.flush();
     }
     hearth::SessionOptions so;

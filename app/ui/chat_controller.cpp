@@ -1,6 +1,7 @@
 #include "chat_controller.h"
 
 #include "app/core/download_manager.h"
+#include "app/core/gpu_backend.h"
 #include "app/core/starter_catalog.h"
 #include "engine/fit/fit_report.h"
 #include "engine/store/model_store.h"
@@ -216,6 +217,8 @@ qint64 ChatController::newChat() {
         return -1;
     }
     if (!model.isEmpty()) store_.setConversationModel(id, model); // keep talking to the same one
+    // New chats offload as many layers as fit; older chats without the key stay on the CPU.
+    store_.setConversationSettings(id, QStringLiteral("{\"gpuLayers\":%1}").arg(kAutoGpuLayers));
     if (!search_.isEmpty()) {
         search_.clear();
         emit searchChanged();
@@ -443,7 +446,7 @@ void ChatController::cancelLoad() {
 
 bool ChatController::setSettings(const QVariantMap& map) {
     if (currentId_ < 0) return false;
-    const int gpuLayersBefore = currentSettings().gpuLayers;
+    const GenerationSettings before = currentSettings();
     const GenerationSettings s = GenerationSettings::fromMap(map, currentSettings());
     const QByteArray json =
         QJsonDocument(QJsonObject::fromVariantMap(s.toMap())).toJson(QJsonDocument::Compact);
@@ -456,7 +459,13 @@ bool ChatController::setSettings(const QVariantMap& map) {
     // Where the layers run is fixed at load time: a new count means loading again.
     const QString model = currentModel();
     const bool inMemory = !model.isEmpty() && (model == loadedModel_ || model == loadingModel_);
-    if (s.gpuLayers != gpuLayersBefore && inMemory && !streaming()) requestLoad(model);
+    // Auto's count depends on the context length too: a model auto put on the GPU is placed
+    // again (one it left on the CPU keeps running there).
+    const bool autoOnGpu = s.gpuLayers == kAutoGpuLayers && model == loadedModel_ &&
+                           loadedInfo_.gpuAuto && loadedInfo_.gpuLayers > 0;
+    const bool placement =
+        s.gpuLayers != before.gpuLayers || (autoOnGpu && s.contextLength != before.contextLength);
+    if (placement && inMemory && !streaming()) requestLoad(model);
     return true;
 }
 
@@ -477,8 +486,9 @@ void ChatController::onLoaded(quint64 loadId, const LoadedModelInfo& info) {
     emit loadingChanged();
     emit statusChanged();
     emit settingsChanged();
-    if (!info.gpuNote.isEmpty()) {
-        // Fewer layers on the GPU than asked: the chat works, and says why it is slower.
+    if (!info.gpuNote.isEmpty() && !info.gpuAuto) {
+        // Fewer layers on the GPU than asked: the chat works, and says why it is slower. (What
+        // auto chose is shown beside "Runs on", not as a warning.)
         setNotice(info.gpuNote);
         announce(info.gpuNote);
     }

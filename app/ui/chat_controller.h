@@ -43,6 +43,7 @@ class ChatController : public QObject {
     Q_PROPERTY(QString loadStage READ loadStage NOTIFY loadingChanged)
     Q_PROPERTY(QString loadedModel READ loadedModel NOTIFY statusChanged)
     Q_PROPERTY(QString loadedDevice READ loadedDevice NOTIFY statusChanged)
+    Q_PROPERTY(QString loadedDeviceNote READ loadedDeviceNote NOTIFY statusChanged)
     Q_PROPERTY(QStringList models READ models NOTIFY modelsChanged)
     Q_PROPERTY(QString notice READ notice NOTIFY statusChanged)
     Q_PROPERTY(QString announcement READ announcement NOTIFY announcementChanged)
@@ -83,6 +84,10 @@ public:
     QString loadedModel() const { return loadedModel_; }
     // Where the loaded model runs: "CPU", or the GPU and how many layers it holds.
     QString loadedDevice() const { return loadedModel_.isEmpty() ? QString() : loadedInfo_.device; }
+    // Why the loaded model has fewer GPU layers than asked (or none with auto); empty if as asked.
+    QString loadedDeviceNote() const {
+        return loadedModel_.isEmpty() ? QString() : loadedInfo_.gpuNote;
+    }
     QStringList models() const { return models_; }
     QString notice() const { return notice_; }
     QString announcement() const { return announcement_; }

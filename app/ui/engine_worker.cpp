@@ -119,18 +119,23 @@ void EngineWorker::load(quint64 loadId, const QString& model, int contextLength,
                                  tr("Pick a model from the list, or open a .gguf file.")});
         return;
     }
+    // Auto sizes the layers for the context the session will have (ensureSession's default).
+    GpuPlan gpuPlan =
+        planGpuLayers(gpuLayers, resolved->modelPath, contextLength > 0 ? contextLength : 2048);
+    const int onGpu = gpuPlan.layers;
+    bool gpuAuto = gpuPlan.automatic;
+    QString gpuNote = gpuPlan.note;
+    gpu_ = std::move(gpuPlan.backend);
     emit loadProgress(loadId, 0.15,
-                      gpuLayers > 0 ? tr("Reading the weights onto the GPU")
-                                    : tr("Reading the weights"));
-    QString gpuNote;
-    gpu_ = makeGpuBackend(gpuLayers, &gpuNote);
-    auto m = Model::load(resolved->modelPath, ModelOptions{0, gpu_ ? gpuLayers : 0, gpu_.get()});
+                      gpu_ ? tr("Reading the weights onto the GPU") : tr("Reading the weights"));
+    auto m = Model::load(resolved->modelPath, ModelOptions{0, gpu_ ? onGpu : 0, gpu_.get()});
     if (!m && gpu_) {
         // The device could not take the layers: say so, and run on the CPU instead.
         gpuNote = tr("%1 GPU layers could not be loaded (%2); running on the CPU. Try fewer GPU "
                      "layers in this chat's settings.")
-                      .arg(gpuLayers)
+                      .arg(onGpu)
                       .arg(qs(m.error()));
+        gpuAuto = false; // a failure, not a choice
         gpu_.reset();
         m = Model::load(resolved->modelPath);
     } else if (!gpuNote.isEmpty()) {
@@ -177,8 +182,9 @@ void EngineWorker::load(quint64 loadId, const QString& model, int contextLength,
         // The context's cache did not fit beside the layers on the device: CPU it is.
         gpuNote = tr("The context did not fit on the GPU with %1 layers (%2); running on the "
                      "CPU. Try fewer GPU layers or a smaller context.")
-                      .arg(gpuLayers)
+                      .arg(onGpu)
                       .arg(error.message);
+        gpuAuto = false;
         session_.reset();
         model_.reset();
         gpu_.reset();
@@ -216,15 +222,17 @@ void EngineWorker::load(quint64 loadId, const QString& model, int contextLength,
     info.paramsJson = qs(resolved->paramsJson.value_or(""));
     info.contextTrained = model_->params().nCtxTrain;
     if (gpu_) {
-        const int onGpu = std::min(gpuLayers, model_->params().nLayer);
         info.device = tr("%1: last %2 of %3 layers")
                           .arg(qs(gpu_->info().name))
-                          .arg(onGpu)
+                          .arg(std::min(onGpu, model_->params().nLayer))
                           .arg(model_->params().nLayer);
+        if (gpuAuto) info.device += tr(" (auto)");
     } else {
         info.device = tr("CPU");
     }
     info.gpuNote = gpuNote;
+    info.gpuAuto = gpuAuto;
+    info.gpuLayers = gpu_ ? std::min(onGpu, model_->params().nLayer) : 0;
     emit loadProgress(loadId, 1.0, tr("Ready"));
     emit loaded(loadId, info);
 }

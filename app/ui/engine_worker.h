@@ -38,8 +38,9 @@ public:
 public slots:
     // `model`: a store name ("llama3.2:latest"), a linked file's name or a .gguf path.
     // The previous model is unloaded first, so two never share memory. `gpuLayers` > 0 runs
-    // that many of the last layers on the GPU; when that fails the model loads on the CPU and
-    // LoadedModelInfo::gpuNote says why.
+    // that many of the last layers on the GPU, kAutoGpuLayers as many as fit it at this context
+    // (planGpuLayers); when that fails the model loads on the CPU and LoadedModelInfo::gpuNote
+    // says why.
     void load(quint64 loadId, const QString& model, int contextLength, int gpuLayers = 0);
     void unload();
     void generate(quint64 requestId, const QList<hearth::ChatTurn>& turns,

@@ -1,5 +1,7 @@
 #include "engine_worker_types.h"
 
+#include "app/core/gpu_backend.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -40,11 +42,16 @@ GenerationSettings GenerationSettings::fromMap(const QVariantMap& m,
     num("contextLength", s.contextLength);
     num("seed", s.seed);
     num("gpuLayers", s.gpuLayers);
+    if (m.value(QStringLiteral("gpuLayers"))
+            .toString()
+            .compare(QLatin1String("auto"), Qt::CaseInsensitive) == 0)
+        s.gpuLayers = kAutoGpuLayers;
     // Out-of-range values fall back to something the engine accepts.
     if (s.temperature < 0) s.temperature = 0;
     if (s.contextLength < 64) s.contextLength = 64;
     if (s.repeatPenalty <= 0) s.repeatPenalty = 1.0;
-    s.gpuLayers = std::clamp(s.gpuLayers, 0, 1000); // the engine caps it at the model's layers
+    // The engine caps counts at the model's layers; auto stays, other negatives mean the CPU.
+    if (s.gpuLayers != kAutoGpuLayers) s.gpuLayers = std::clamp(s.gpuLayers, 0, 1000);
     return s;
 }
 
@@ -63,7 +70,7 @@ void GenerationSettings::applyOllamaParams(const QString& json) {
     num("num_ctx", contextLength);
     num("seed", seed);
     num("num_gpu", gpuLayers);
-    gpuLayers = std::clamp(gpuLayers, 0, 1000);
+    if (gpuLayers != kAutoGpuLayers) gpuLayers = std::clamp(gpuLayers, 0, 1000);
 }
 
 } // namespace hearth

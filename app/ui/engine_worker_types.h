@@ -23,8 +23,10 @@ struct GenerationSettings {
     double repeatPenalty = 1.0;
     int maxTokens = -1; // until the model ends its turn
     int contextLength = 2048;
-    qint64 seed = -1;  // < 0: a fresh seed per reply
-    int gpuLayers = 0; // the model's last layers run on the GPU; 0: CPU only
+    qint64 seed = -1; // < 0: a fresh seed per reply
+    // The model's last layers run on the GPU; 0: CPU only (also chats saved before "auto");
+    // kAutoGpuLayers (-1): as many as fit, the default of new chats.
+    int gpuLayers = 0;
 
     QVariantMap toMap() const;
     // Values from `map` over `base`; absent or non-numeric ones keep the base's.
@@ -50,8 +52,10 @@ struct LoadedModelInfo {
     QString systemPrompt; // the store's system layer, if any
     QString paramsJson;   // the store's params layer, if any
     int contextTrained = 0;
-    QString device;  // where it runs: "CPU", or "<GPU name>: last 5 of 5 layers"
-    QString gpuNote; // why fewer layers than asked run on the GPU (none, or a failure)
+    QString device;       // where it runs: "CPU", or "<GPU name>: last 5 of 5 layers"
+    QString gpuNote;      // why fewer layers than asked run on the GPU (none, or a failure)
+    bool gpuAuto = false; // the layers were chosen by "auto"; its note explains, not warns
+    int gpuLayers = 0;    // of the model's layers on the GPU as loaded
 };
 
 // What went wrong, in words, and what the user can do about it.

@@ -60,7 +60,6 @@ Rectangle {
         }
 
         Repeater {
-            // gpuLayers: the model's last layers run on the GPU; changing it reloads the model.
             model: [
                 { key: "temperature", label: qsTr("Temperature"), integer: false },
                 { key: "topP", label: qsTr("Top-p"), integer: false },
@@ -69,8 +68,7 @@ Rectangle {
                 { key: "repeatPenalty", label: qsTr("Repeat penalty"), integer: false },
                 { key: "maxTokens", label: qsTr("Max tokens (-1: no limit)"), integer: true },
                 { key: "contextLength", label: qsTr("Context length"), integer: true },
-                { key: "seed", label: qsTr("Seed (-1: random)"), integer: true },
-                { key: "gpuLayers", label: qsTr("GPU layers (0: CPU only)"), integer: true }
+                { key: "seed", label: qsTr("Seed (-1: random)"), integer: true }
             ]
 
             delegate: ColumnLayout {
@@ -101,6 +99,63 @@ Rectangle {
             }
         }
 
+        ColumnLayout {
+            // The model's last layers run on the GPU: Auto (as many as fit, the default of new
+            // chats), a number, or none. Changing it reloads the model.
+            Layout.fillWidth: true
+            spacing: 2
+
+            Label {
+                text: qsTr("GPU layers")
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSmall
+            }
+            ComboBox {
+                id: gpuLayersBox
+
+                // -1 is auto, 0 the CPU only; the rest are layer counts typed in.
+                function textOf(value) {
+                    if (value === undefined)
+                        return "";
+                    return value < 0 ? qsTr("Auto") : value === 0 ? qsTr("CPU only") : String(value);
+                }
+                function sync() {
+                    const t = textOf(panel.s.gpuLayers);
+                    currentIndex = find(t);
+                    editText = t;
+                }
+                function apply() {
+                    const t = editText.trim().toLowerCase();
+                    if (t === "auto" || t === qsTr("Auto").toLowerCase())
+                        panel.save("gpuLayers", -1);
+                    else if (t === qsTr("CPU only").toLowerCase())
+                        panel.save("gpuLayers", 0);
+                    else if (/^[0-9]+$/.test(t))
+                        panel.save("gpuLayers", parseInt(t));
+                    sync(); // anything else goes back to the saved value
+                }
+
+                objectName: "setting_gpuLayers"
+                Layout.fillWidth: true
+                editable: true
+                model: [qsTr("Auto"), qsTr("CPU only")]
+                Accessible.name: qsTr("GPU layers")
+                ToolTip.visible: hovered
+                ToolTip.delay: 600
+                ToolTip.text: qsTr("Auto puts as many of the model's layers on the GPU as fit its "
+                                   + "free memory; type a number for exactly that many.")
+                Component.onCompleted: sync()
+                onActivated: index => panel.save("gpuLayers", index === 0 ? -1 : 0)
+                onAccepted: apply()
+                onActiveFocusChanged: if (!activeFocus) apply()
+
+                Connections {
+                    target: panel
+                    function onSChanged() { gpuLayersBox.sync(); }
+                }
+            }
+        }
+
         Label {
             objectName: "loadedDeviceLabel"
             Layout.columnSpan: 3
@@ -110,6 +165,17 @@ Rectangle {
             text: panel.chats && panel.chats.loadedDevice !== ""
                   ? qsTr("Runs on: %1").arg(panel.chats.loadedDevice) : ""
             elide: Text.ElideRight
+            color: Theme.textMuted
+            font.pixelSize: Theme.fontSmall
+        }
+        Label {
+            // Why fewer GPU layers than asked run (or, with Auto, why none do).
+            objectName: "loadedDeviceNote"
+            Layout.columnSpan: 4
+            Layout.fillWidth: true
+            visible: text !== ""
+            text: panel.chats ? panel.chats.loadedDeviceNote : ""
+            wrapMode: Text.Wrap
             color: Theme.textMuted
             font.pixelSize: Theme.fontSmall
         }

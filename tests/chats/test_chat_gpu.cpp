@@ -60,6 +60,8 @@ private slots:
         probe = hearth::makeError("released"); // one device user at a time
 
         ChatController c(db(), nullptr, storeRoot());
+        QVERIFY(c.newChat() > 0);
+        QVERIFY(c.setSettings({{QStringLiteral("gpuLayers"), 0}})); // new chats are auto
         QVERIFY(c.setModel(modelPath()));
         QVERIFY(waitLoaded(c));
         QCOMPARE(c.loadedDevice(), QStringLiteral("CPU"));
