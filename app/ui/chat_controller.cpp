@@ -7,6 +7,7 @@
 #include "engine/store/model_store.h"
 #include "engine/system/cpu_info.h"
 #include "engine_worker.h"
+#include "shared_download_manager.h"
 
 #include <QDir>
 #include <QFile>
@@ -112,6 +113,14 @@ ChatController::ChatController(const QString& databasePath, QObject* parent,
     thread_.setObjectName(QStringLiteral("hearth-engine"));
     thread_.start();
 
+    // A first-run starter download begun in Discover shows here too, with its outcome.
+    downloads_ = sharedDownloadManager(storeRoot_);
+    connect(downloads_.get(), &DownloadManager::jobAdded, this, [this](DownloadJob* job) {
+        if (models_.isEmpty() && starterState_ != QLatin1String("downloading") &&
+            job->spec() == starter().value(QStringLiteral("spec")).toString())
+            followStarter(job);
+    });
+
     refreshModels();
     if (!store_.open(path_)) {
         setNotice(tr("Chats cannot be saved: %1").arg(store_.errorString()));
@@ -133,6 +142,9 @@ ChatController::ChatController(const QString& databasePath, QObject* parent,
 }
 
 ChatController::~ChatController() {
+    // The queue outlives this page when Discover still holds it: its jobs must stop calling in.
+    downloads_->disconnect(this);
+    for (DownloadJob* job : downloads_->jobs()) job->disconnect(this);
     if (requestId_) worker_->cancelGeneration(requestId_);
     if (loadId_) worker_->cancelLoad(loadId_);
     thread_.quit();
@@ -592,18 +604,23 @@ QVariantMap ChatController::starter() const {
 bool ChatController::downloadStarter() {
     const QString spec = starter().value(QStringLiteral("spec")).toString();
     if (spec.isEmpty() || starterState_ == QLatin1String("downloading")) return false;
-    if (!downloads_)
-        downloads_ = new DownloadManager(DownloadSettings::fromEnvironment(), storeRoot_, this);
-    starterJob_ = downloads_->enqueue(spec);
-    if (!starterJob_) return false;
-    connect(starterJob_, &DownloadJob::changed, this, &ChatController::onStarterChanged,
+    // The running job when Discover already started this model.
+    DownloadJob* job = downloads_->enqueue(spec);
+    if (!job) return false;
+    followStarter(job);
+    return true;
+}
+
+void ChatController::followStarter(DownloadJob* job) {
+    if (job == starterJob_) return; // enqueue announced it before returning it
+    starterJob_ = job;
+    connect(job, &DownloadJob::changed, this, &ChatController::onStarterChanged,
             Qt::UniqueConnection);
-    connect(starterJob_, &DownloadJob::finished, this, &ChatController::onStarterFinished,
+    connect(job, &DownloadJob::finished, this, &ChatController::onStarterFinished,
             Qt::UniqueConnection);
     starterState_ = QStringLiteral("downloading");
     onStarterChanged();
-    if (starterJob_->finishedState()) onStarterFinished(); // a job that ended at once
-    return true;
+    if (job->finishedState()) onStarterFinished(); // a job that ended at once
 }
 
 void ChatController::cancelStarter() {

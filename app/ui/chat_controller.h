@@ -17,6 +17,7 @@
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
+#include <memory>
 #include <optional>
 
 namespace hearth {
@@ -125,8 +126,9 @@ public:
     Q_INVOKABLE QString exportMarkdown(qint64 conversationId) const;
     Q_INVOKABLE QString exportJson(qint64 conversationId) const;
     Q_INVOKABLE bool exportToFile(qint64 conversationId, const QString& pathOrUrl);
-    // Downloads starter() into the model store through the download queue; when it is done, a
-    // chat opens with it.
+    // Downloads starter() into the model store through the app's download queue (the one
+    // Discover lists); when it is done, a chat opens with it. A download of the same model that
+    // is already running (started in Discover) is followed, not started twice.
     Q_INVOKABLE bool downloadStarter();
     Q_INVOKABLE void cancelStarter();
 
@@ -155,6 +157,7 @@ private:
     bool startReply();
     void requestLoad(const QString& model);
     void announce(const QString& text);
+    void followStarter(DownloadJob* job);
     void onStarterChanged();
     void onStarterFinished();
 
@@ -195,7 +198,7 @@ private:
     bool replyAfterLoad_ = false;
 
     mutable std::optional<QVariantMap> starter_; // read from the catalog when first asked
-    DownloadManager* downloads_ = nullptr;       // made on the first download
+    std::shared_ptr<DownloadManager> downloads_; // the store's queue, shared with Discover
     QPointer<DownloadJob> starterJob_;
     QString starterState_;
     QString starterStatus_;

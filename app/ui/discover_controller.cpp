@@ -9,6 +9,7 @@
 #include "engine/fit/quant_mix.h"
 #include "engine/system/cpu_info.h"
 #include "model_store_location.h"
+#include "shared_download_manager.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -38,13 +39,17 @@ QString verdictText(fit::Verdict v) {
 
 DiscoverController::DiscoverController(QObject* parent)
     : QObject(parent), storePath_(ModelStoreLocation::defaultPath()),
-      manager_(new DownloadManager(DownloadSettings::fromEnvironment(), storePath_, this)),
+      manager_(sharedDownloadManager(storePath_)),
       hf_(std::make_unique<HfClient>(manager_->network(), manager_->settings())),
-      downloads_(new DownloadListModel(manager_, this)) {
+      downloads_(new DownloadListModel(manager_.get(), this)) {
     loadCatalog();
 }
 
-DiscoverController::~DiscoverController() = default;
+DiscoverController::~DiscoverController() {
+    // The queue outlives this page when Chats still holds it: the list must stop following it.
+    delete downloads_;
+    downloads_ = nullptr;
+}
 
 void DiscoverController::setQuery(const QString& q) {
     if (q == query_) return;

@@ -1,7 +1,7 @@
 #pragma once
 // DiscoverController: the Discover page's state. Hugging Face GGUF search, a repository's GGUF
 // files (size, quant, split shards grouped and marked), the starter catalog from
-// resources/catalog/models.json, and pulls into the store through the download queue. A
+// resources/catalog/models.json, and pulls into the store through the app's download queue. A
 // repository's files carry a memory-fit verdict read from one remote GGUF header.
 // Everything shown comes from the network, the catalog file or the store: no placeholder data.
 #include "download_list_model.h"
@@ -54,7 +54,8 @@ public:
 
     Q_INVOKABLE void search();
     Q_INVOKABLE void openRepo(const QString& repoId);
-    // An Ollama name ("llama3.2:1b") or an HF file ("hf:user/repo:Q4_K_M").
+    // An Ollama name ("llama3.2:1b") or an HF file ("hf:user/repo:Q4_K_M"). A model already
+    // downloading (from here or the Chats page's starter offer) keeps its one job.
     Q_INVOKABLE void pull(const QString& spec);
 
 signals:
@@ -73,7 +74,7 @@ private:
     QVariantList results_, files_, catalog_;
     QString catalogError_, storePath_;
     int busy_ = 0;
-    DownloadManager* manager_;
+    std::shared_ptr<DownloadManager> manager_; // the store's queue, shared with Chats
     std::unique_ptr<HfClient> hf_;
     DownloadListModel* downloads_;
     QPointer<RemoteGgufHeader> header_; // the open repository's fit estimate, while it runs

@@ -204,6 +204,13 @@ private slots:
             note->property("text").toString().startsWith(QStringLiteral("The download failed")),
             qPrintable(note->property("text").toString()));
         QCOMPARE(chats()->conversations()->rowCount(), 0);
+        // It was the download Discover lists (one queue for the app): failed there too.
+        QMetaObject::invokeMethod(window_, "showPageByKey",
+                                  Q_ARG(QVariant, QStringLiteral("discover")));
+        const QString row = QStringLiteral("downloadRow_") +
+                            chats()->starter().value(QStringLiteral("spec")).toString();
+        QTRY_VERIFY(item(row));
+        QCOMPARE(item(row)->property("status").toString(), QStringLiteral("failed"));
     }
 
     void editedPromptFlipsBetweenBranches() {

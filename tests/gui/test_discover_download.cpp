@@ -2,7 +2,9 @@
 // servers (MockHub): search, open a repository, pick a quant variant (its fit badge shown),
 // download with visible progress, find it on the Models page, "Chat with it" and get an answer
 // from the engine, then delete it (the dialog says what is freed). Screenshots of Discover and
-// Models are saved.
+// Models are saved. First, the Chats page's first-run starter download: it is listed in
+// Discover with its progress, Discover's button for the same model adds no second transfer,
+// and cancelling it there shows on the Chats page.
 #include "app/ui/app_setup.h"
 #include "app/ui/chat_controller.h"
 #include "app/ui/message_list_model.h"
@@ -14,6 +16,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -40,6 +45,17 @@ QByteArray readAll(const QString& path) {
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
+// The catalog's first model, which the first-run offer picks on any machine that runs this.
+QJsonObject firstCatalogModel() {
+    return QJsonDocument::fromJson(
+               readAll(QStringLiteral(HEARTH_SOURCE_DIR "/resources/catalog/models.json")))
+        .object()
+        .value(QStringLiteral("models"))
+        .toArray()
+        .at(0)
+        .toObject();
+}
+
 } // namespace
 
 class TestDiscoverDownload : public QObject {
@@ -48,6 +64,7 @@ class TestDiscoverDownload : public QObject {
     MockHub hub_;
     QTemporaryDir home_;
     QString store_;
+    QString starterRepo_;
     std::unique_ptr<QQmlApplicationEngine> engine_;
     QQuickWindow* window_ = nullptr;
 
@@ -103,6 +120,16 @@ private slots:
         other.lastModified = QStringLiteral("2025-12-24T00:00:00.000Z");
         other.files = {{QStringLiteral("README.md"), "# nothing yet\n"}};
         hub_.addRepo(other);
+        // The starter's repository, every variant standing in as stories260K.
+        const QJsonObject starter = firstCatalogModel();
+        MockHfRepo starterRepo;
+        starterRepo.id = starter.value(QStringLiteral("huggingface")).toString();
+        QVERIFY(!starterRepo.id.isEmpty());
+        for (const QJsonValue& v : starter.value(QStringLiteral("variants")).toArray())
+            starterRepo.files.append(
+                {v.toObject().value(QStringLiteral("file")).toString(), readAll(kStories)});
+        hub_.addRepo(starterRepo);
+        starterRepo_ = starterRepo.id;
         QVERIFY(hub_.listen());
         // Slow enough that the progress bar is seen moving.
         hub_.cdnBytesPerSecond = 600000;
@@ -132,6 +159,61 @@ private slots:
     void cleanupTestCase() {
         engine_.reset();
         window_ = nullptr;
+    }
+
+    void starterFromChatsIsListedInDiscover() {
+        auto* chats = window_->findChild<hearth::ChatController*>(QStringLiteral("chatController"));
+        QObject* discover = window_->findChild<QObject*>(QStringLiteral("discoverController"));
+        QVERIFY(chats && discover);
+        auto* downloads = discover->property("downloads").value<QAbstractItemModel*>();
+        QVERIFY(downloads);
+        const QString spec = chats->starter().value(QStringLiteral("spec")).toString();
+        QVERIFY2(spec.startsWith(QStringLiteral("hf:") + starterRepo_ + QLatin1Char(':')),
+                 qPrintable(spec));
+        hub_.api.log.clear();
+        hub_.cdnBytesPerSecond = 60000; // ~20 s: cancelled long before the end
+
+        showPage("chats");
+        click(item(QStringLiteral("starterDownloadButton")));
+        QTRY_COMPARE(chats->starterState(), QStringLiteral("downloading"));
+
+        // Discover lists it, moving.
+        showPage("discover");
+        const QString rowName = QStringLiteral("downloadRow_") + spec;
+        QTRY_VERIFY_WITH_TIMEOUT(item(rowName), 10000);
+        QQuickItem* row = item(rowName);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            findItem(row, QStringLiteral("downloadProgress"))->property("value").toDouble() > 0.02,
+            20000);
+        QCOMPARE(row->property("status").toString(), QStringLiteral("downloading"));
+        // Discover's catalog button for the same variant follows the running job.
+        QVERIFY(QMetaObject::invokeMethod(discover, "pull", Q_ARG(QString, spec)));
+        QCOMPARE(downloads->rowCount(), 1);
+        scrollIntoView(row);
+        save(QStringLiteral("ui-discover-starter-download-light"));
+
+        // Cancelled here, it is cancelled on the Chats page, which offers to try again.
+        click(findItem(row, QStringLiteral("cancelDownloadButton")));
+        QTRY_COMPARE(row->property("status").toString(), QStringLiteral("cancelled"));
+        QCOMPARE(chats->starterState(), QStringLiteral("failed"));
+        QCOMPARE(chats->starterStatus(), QStringLiteral("Download cancelled."));
+        int listings = 0;
+        for (const MockRequest& r : hub_.api.log) listings += r.path.contains("/tree/");
+        QCOMPARE(listings, 1); // one job, one transfer
+        // Clear the row for the rest of the run.
+        click(findItem(row, QStringLiteral("cancelDownloadButton")));
+        QTRY_VERIFY(!item(rowName));
+        QCOMPARE(downloads->rowCount(), 0);
+        // A frame while the page is still shown, so it is laid out again without the list.
+        QSignalSpy frames(window_, &QQuickWindow::frameSwapped);
+        window_->update();
+        QTRY_VERIFY(frames.count() > 0);
+        showPage("chats");
+        QTRY_VERIFY(item(QStringLiteral("starterDownloadButton"))
+                        ->property("text")
+                        .toString()
+                        .startsWith(QStringLiteral("Try ")));
+        hub_.cdnBytesPerSecond = 600000;
     }
 
     void searchPickDownloadChatDelete() {
