@@ -1,6 +1,7 @@
 // hearth-cli fit: which quantization of a model fits this machine, at which context length.
 // The numbers come from engine/fit; this file only reads the catalog, parses options and prints.
 #include "app/cli/cli_command.h"
+#include "app/core/byte_size.h"
 #include "app/core/remote_gguf_header.h"
 #include "app/core/starter_catalog.h"
 #include "engine/fit/fit_report.h"
@@ -111,10 +112,6 @@ QJsonObject rowJson(const FitReport& r, size_t i) {
     return o;
 }
 
-QString mib(uint64_t bytes) {
-    return QString::fromStdString(formatBytes(bytes));
-}
-
 void printTable(QTextStream& out, const FitReport& r) {
     out << "Context " << r.nCtx << "\n";
     out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7  %8\n")
@@ -140,11 +137,11 @@ void printTable(QTextStream& out, const FitReport& r) {
         out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7  %8\n")
                    .arg(name, -15)
                    .arg(e.bitsPerWeight, 5, 'f', 2)
-                   .arg(mib(e.weightsBytes), 10)
-                   .arg(mib(e.kvBytes), 10)
-                   .arg(mib(e.computeBytes), 10)
-                   .arg(mib(e.overheadBytes), 10)
-                   .arg(mib(e.totalBytes()), 10)
+                   .arg(hearth::byteSizeText(e.weightsBytes), 10)
+                   .arg(hearth::byteSizeText(e.kvBytes), 10)
+                   .arg(hearth::byteSizeText(e.computeBytes), 10)
+                   .arg(hearth::byteSizeText(e.overheadBytes), 10)
+                   .arg(hearth::byteSizeText(e.totalBytes()), 10)
                    .arg(QString::fromStdString(row.fit.summary));
     }
     if (r.recommended >= 0)
@@ -320,16 +317,18 @@ int runFit(const QStringList& args) {
             << (shape.tiedEmbeddings ? ", tied embeddings" : "") << ")\n";
         if (remote)
             out << "Remote: " << remote->displayName << ", header read with " << remote->requests
-                << " range request(s): " << mib(uint64_t(remote->bytesRead)) << " of "
-                << (remote->fileSize >= 0 ? mib(uint64_t(remote->fileSize)) : QStringLiteral("?"))
+                << " range request(s): " << hearth::byteSizeText(remote->bytesRead) << " of "
+                << (remote->fileSize >= 0 ? hearth::byteSizeText(remote->fileSize)
+                                          : QStringLiteral("?"))
                 << "\n";
-        out << "Machine: RAM " << mib(machine.ramTotalBytes) << " total, "
-            << mib(machine.ramAvailableBytes) << " available; GPU: "
-            << (machine.gpuBytes
-                    ? QString::fromStdString(machine.gpuName) + " " + mib(machine.gpuBytes)
-                    : QStringLiteral("none"))
+        out << "Machine: RAM " << hearth::byteSizeText(machine.ramTotalBytes) << " total, "
+            << hearth::byteSizeText(machine.ramAvailableBytes) << " available; GPU: "
+            << (machine.gpuBytes ? QString::fromStdString(machine.gpuName) + " " +
+                                       hearth::byteSizeText(machine.gpuBytes)
+                                 : QStringLiteral("none"))
             << "\nKV cache " << QString::fromUtf8(kvCacheTypeName(opt.kvType).data()) << ", batch "
-            << opt.batch << "; safety margin " << mib(hostMarginBytes(machine, {})) << " RAM\n\n";
+            << opt.batch << "; safety margin " << hearth::byteSizeText(hostMarginBytes(machine, {}))
+            << " RAM\n\n";
     }
     for (int64_t c : contexts) {
         opt.nCtx = c;

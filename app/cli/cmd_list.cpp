@@ -1,5 +1,6 @@
 // hearth-cli list: the models in the store (Ollama's layout) and in linked folders.
 #include "app/cli/cli_command.h"
+#include "app/core/byte_size.h"
 #include "engine/store/model_store.h"
 
 #include <QCommandLineParser>
@@ -9,24 +10,7 @@
 #include <QJsonObject>
 #include <QTextStream>
 
-#include <cmath>
-
 namespace {
-
-// Ollama's HumanBytes: decimal units, one decimal below 10.
-QString humanBytes(uint64_t b) {
-    const char* units[] = {"B", "KB", "MB", "GB", "TB"};
-    double v = double(b);
-    int u = 0;
-    while (v >= 1000 && u < 4) {
-        v /= 1000;
-        ++u;
-    }
-    if (u == 0) return QStringLiteral("%1 B").arg(b);
-    if (v < 10 && v != std::trunc(v))
-        return QStringLiteral("%1 %2").arg(v, 0, 'f', 1).arg(QLatin1String(units[u]));
-    return QStringLiteral("%1 %2").arg(qint64(v)).arg(QLatin1String(units[u]));
-}
 
 QString ago(int64_t mtime) {
     const qint64 s = QDateTime::currentSecsSinceEpoch() - mtime;
@@ -107,7 +91,7 @@ int runList(const QStringList& args) {
         out << QStringLiteral("%1 %2 %3 %4 %5 %6\n")
                    .arg(QString::fromStdString(e.displayName), -40)
                    .arg(id, -12)
-                   .arg(humanBytes(e.size), -9)
+                   .arg(hearth::byteSizeText(e.size), -9)
                    .arg(quant, -9)
                    .arg(params, -8)
                    .arg(e.modifiedTime ? ago(e.modifiedTime) : QStringLiteral("-"));

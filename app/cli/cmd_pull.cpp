@@ -1,6 +1,7 @@
 // hearth-cli pull: a model from an Ollama-style registry or a Hugging Face GGUF file into the
 // store, with a terminal progress bar. Exit 0 only when the model is complete, verified and listed.
 #include "app/cli/cli_command.h"
+#include "app/core/byte_size.h"
 #include "app/core/download_manager.h"
 #include "engine/store/model_store.h"
 
@@ -15,13 +16,6 @@
 
 namespace {
 
-QString human(double b) {
-    if (b >= 1e9) return QStringLiteral("%1 GB").arg(b / 1e9, 0, 'f', 2);
-    if (b >= 1e6) return QStringLiteral("%1 MB").arg(b / 1e6, 0, 'f', 1);
-    if (b >= 1e3) return QStringLiteral("%1 KB").arg(b / 1e3, 0, 'f', 1);
-    return QStringLiteral("%1 B").arg(qint64(b));
-}
-
 QString progressLine(const hearth::DownloadJob& job) {
     const qint64 total = job.bytesTotal(), done = job.bytesDone();
     const int width = 30;
@@ -31,10 +25,11 @@ QString progressLine(const hearth::DownloadJob& job) {
     if (const qint64 s = job.etaSeconds(); s >= 0)
         eta = s >= 3600 ? QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60)
                         : QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1 [%2] %3%  %4/%5  %6/s  ETA %7")
+    return QStringLiteral("%1 [%2] %3%  %4 of %5  %6  ETA %7")
         .arg(job.stateName(), bar)
         .arg(total > 0 ? int(100.0 * double(done) / double(total)) : 0, 3)
-        .arg(human(double(done)), human(double(total)), human(job.bytesPerSecond()), eta);
+        .arg(hearth::byteSizeText(done), hearth::byteSizeText(total),
+             hearth::byteRateText(job.bytesPerSecond()), eta);
 }
 
 int runPull(const QStringList& args) {
@@ -146,7 +141,8 @@ int runPull(const QStringList& args) {
             << " was written but the store does not list it\n";
         return 1;
     }
-    out << "pulled " << job->modelName() << " (" << human(double(job->bytesTotal())) << ")\n";
+    out << "pulled " << job->modelName() << " (" << hearth::byteSizeText(job->bytesTotal())
+        << ")\n";
     return 0;
 }
 

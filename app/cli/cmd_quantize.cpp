@@ -1,6 +1,7 @@
 // hearth-cli quantize IN.gguf OUT.gguf TYPE: convert F32/F16/BF16 weights to another type with
 // llama-quantize's tensor-type rules (Q4_K_M etc.) and reference quantizers (same bytes).
 #include "app/cli/cli_command.h"
+#include "app/core/byte_size.h"
 #include "engine/cpu/kernels/model_quantizer.h"
 #include "engine/gguf/gguf_file.h"
 
@@ -85,8 +86,8 @@ int runQuantize(const QStringList& args) {
     }
     out << "wrote " << pos[1] << " ("
         << QString::fromLatin1(target->name.data(), int(target->name.size())) << ", "
-        << QString::number(double(QFileInfo(pos[1]).size()) / (1024.0 * 1024.0), 'f', 1)
-        << " MiB) in " << QString::number(double(timer.elapsed()) / 1000.0, 'f', 1) << " s\n";
+        << hearth::byteSizeText(QFileInfo(pos[1]).size()) << ") in "
+        << QString::number(double(timer.elapsed()) / 1000.0, 'f', 1) << " s\n";
     return 0;
 }
 

@@ -1,5 +1,6 @@
 // hearth-cli search: GGUF repositories on Hugging Face, and with --files a repository's GGUF files.
 #include "app/cli/cli_command.h"
+#include "app/core/byte_size.h"
 #include "app/core/hf_client.h"
 
 #include <QCommandLineParser>
@@ -9,13 +10,6 @@
 #include <QTextStream>
 
 namespace {
-
-QString human(qint64 b) {
-    if (b >= 1000000000) return QStringLiteral("%1 GB").arg(double(b) / 1e9, 0, 'f', 2);
-    if (b >= 1000000) return QStringLiteral("%1 MB").arg(double(b) / 1e6, 0, 'f', 1);
-    if (b >= 1000) return QStringLiteral("%1 KB").arg(double(b) / 1e3, 0, 'f', 1);
-    return QStringLiteral("%1 B").arg(b);
-}
 
 int runSearch(const QStringList& args) {
     QCommandLineParser p;
@@ -81,7 +75,7 @@ int runSearch(const QStringList& args) {
                     out << QStringLiteral("%1 %2 %3%4\n")
                                .arg(f.path, -60)
                                .arg(f.quant.isEmpty() ? QStringLiteral("-") : f.quant, -10)
-                               .arg(human(f.size), note);
+                               .arg(hearth::byteSizeText(f.size), note);
                 }
                 out << "pull one with: hearth-cli pull hf:" << repo << ":QUANT\n";
             }

@@ -1,6 +1,7 @@
 // DownloadJob: resolve, check space, download blobs in parallel, verify, write the manifest.
 #include "app/core/download_job.h"
 
+#include "app/core/byte_size.h"
 #include "app/core/download_http.h"
 #include "app/core/registry_client.h"
 #include "engine/gguf/gguf_file.h"
@@ -23,13 +24,6 @@ qint64 defaultFreeSpace(const QString& dir) {
         d = d.section(QLatin1Char('/'), 0, -2);
     QStorageInfo info(d.isEmpty() ? QStringLiteral("/") : d);
     return info.isValid() ? info.bytesAvailable() : -1;
-}
-
-QString humanBytes(qint64 b) {
-    if (b >= 1000000000) return QStringLiteral("%1 GB").arg(double(b) / 1e9, 0, 'f', 2);
-    if (b >= 1000000) return QStringLiteral("%1 MB").arg(double(b) / 1e6, 0, 'f', 1);
-    if (b >= 1000) return QStringLiteral("%1 KB").arg(double(b) / 1e3, 0, 'f', 1);
-    return QStringLiteral("%1 B").arg(b);
 }
 
 } // namespace
@@ -210,7 +204,7 @@ void DownloadJob::begin() {
     const qint64 free = settings_.freeSpace ? settings_.freeSpace(root_) : defaultFreeSpace(root_);
     if (free >= 0 && needed > free)
         return fail(QStringLiteral("not enough disk space in %1: %2 needed, %3 free")
-                        .arg(root_, humanBytes(needed), humanBytes(free)));
+                        .arg(root_, byteSizeText(needed), byteSizeText(free)));
     for (const BlobSource& s : missing) {
         auto* blob = new BlobDownload(nam_, settings_, root_, s, limiter_, this);
         connect(blob, &BlobDownload::finished, this, [this, blob] { onBlobFinished(blob); });

@@ -1,6 +1,7 @@
 // RemoteGgufHeader: see remote_gguf_header.h.
 #include "app/core/remote_gguf_header.h"
 
+#include "app/core/byte_size.h"
 #include "app/core/download_http.h"
 #include "app/core/hf_client.h"
 
@@ -20,10 +21,6 @@ constexpr int kMaxRetries = 3; // transient failures (network, 5xx, 408, 429), f
 
 bool isTransient(int status) {
     return status == 0 || status == 408 || status == 429 || status >= 500;
-}
-
-QString mib(qint64 bytes) {
-    return QStringLiteral("%1 MiB").arg(double(bytes) / double(1 << 20), 0, 'f', 1);
 }
 
 bool isHfHost(const QString& host) {
@@ -247,7 +244,7 @@ void RemoteGgufHeader::onData() {
     if (held.size() >= limits_.maxHeaderBytes)
         fail(QStringLiteral("%1 ignored the range request and sent the whole file; its first %2 "
                             "hold no complete GGUF header, so reading stopped there")
-                 .arg(reply_->url().host(), mib(limits_.maxHeaderBytes)));
+                 .arg(reply_->url().host(), byteSizeText(limits_.maxHeaderBytes)));
 }
 
 void RemoteGgufHeader::onReplyFinished() {
@@ -340,9 +337,10 @@ void RemoteGgufHeader::afterChunk(bool fileEnded) {
         return fail(QStringLiteral("%1 is not a usable GGUF file: %2")
                         .arg(result_->displayName, parseError));
     if (held >= limits_.maxHeaderBytes)
-        return fail(QStringLiteral("the GGUF header of %1 is longer than %2 (the most read for a "
-                                   "header): %3")
-                        .arg(result_->displayName, mib(limits_.maxHeaderBytes), parseError));
+        return fail(
+            QStringLiteral("the GGUF header of %1 is longer than %2 (the most read for a "
+                           "header): %3")
+                .arg(result_->displayName, byteSizeText(limits_.maxHeaderBytes), parseError));
     // Double what is held; the parser needs every metadata value and tensor entry.
     qint64 end = std::min(2 * held, limits_.maxHeaderBytes) - 1;
     if (result_->fileSize > 0) end = std::min(end, result_->fileSize - 1);

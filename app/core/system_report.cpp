@@ -1,23 +1,12 @@
 #include "app/core/system_report.h"
 
+#include "app/core/byte_size.h"
 #include "engine/cpu/kernels/kernels.h"
 #include "engine/system/cpu_info.h"
 #include "engine/system/gpu_devices.h"
 #include "engine/system/memory_info.h"
 
 namespace hearth {
-
-QString formatBytes(uint64_t bytes) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double v = static_cast<double>(bytes);
-    int u = 0;
-    while (v >= 1024.0 && u < 4) {
-        v /= 1024.0;
-        ++u;
-    }
-    return u == 0 ? QStringLiteral("%1 B").arg(bytes)
-                  : QStringLiteral("%1 %2").arg(v, 0, 'f', 1).arg(QLatin1String(units[u]));
-}
 
 SystemReport SystemReport::gather() {
     SystemReport r;
@@ -38,7 +27,7 @@ SystemReport SystemReport::gather() {
     for (const auto& d : gpu.devices) {
         QStringList heaps;
         for (const auto& h : d.heaps)
-            heaps << QStringLiteral("%1%2").arg(formatBytes(h.sizeBytes),
+            heaps << QStringLiteral("%1%2").arg(byteSizeText(h.sizeBytes),
                                                 h.deviceLocal ? QStringLiteral(" device-local")
                                                               : QString());
         r.gpuLines << QStringLiteral("#%1 %2 (%3, Vulkan %4, %5) heaps: %6")
@@ -61,9 +50,9 @@ QString SystemReport::toText() const {
     t += QStringLiteral("SIMD:          %1\n").arg(on.join(QLatin1Char(' ')));
     if (!off.isEmpty()) t += QStringLiteral("SIMD missing:  %1\n").arg(off.join(QLatin1Char(' ')));
     t += QStringLiteral("Kernels:       %1\n").arg(kernelIsa);
-    t += QStringLiteral("RAM total:     %1 (%2 bytes)\n").arg(formatBytes(ramTotal)).arg(ramTotal);
+    t += QStringLiteral("RAM total:     %1 (%2 bytes)\n").arg(byteSizeText(ramTotal)).arg(ramTotal);
     t += QStringLiteral("RAM available: %1 (%2 bytes)\n")
-             .arg(formatBytes(ramAvailable))
+             .arg(byteSizeText(ramAvailable))
              .arg(ramAvailable);
     if (gpuLines.isEmpty()) t += QStringLiteral("Vulkan:        %1\n").arg(gpuMessage);
     for (const auto& l : gpuLines) t += QStringLiteral("Vulkan device: %1\n").arg(l);

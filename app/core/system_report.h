@@ -27,6 +27,4 @@ struct SystemReport {
     QString toText() const; // the CLI's plain-text form
 };
 
-QString formatBytes(uint64_t bytes); // "23.4 GiB"
-
 } // namespace hearth

@@ -1,5 +1,6 @@
 #include "chat_controller.h"
 
+#include "app/core/byte_size.h"
 #include "app/core/download_manager.h"
 #include "app/core/gpu_backend.h"
 #include "app/core/starter_catalog.h"
@@ -15,7 +16,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLocale>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -64,12 +64,11 @@ QVariantMap pickStarter() {
         if (!report || report->recommended < 0) continue;
         const fit::FitRow& row = report->rows.at(size_t(report->recommended));
         const QString variant = QString::fromStdString(row.variant);
-        return {
-            {QStringLiteral("name"), m.value(QStringLiteral("name")).toString()},
-            {QStringLiteral("variant"), variant},
-            {QStringLiteral("sizeText"),
-             row.fileBytes > 0 ? QLocale().formattedDataSize(qint64(row.fileBytes)) : QString()},
-            {QStringLiteral("spec"), QStringLiteral("hf:%1:%2").arg(repo, variant)}};
+        return {{QStringLiteral("name"), m.value(QStringLiteral("name")).toString()},
+                {QStringLiteral("variant"), variant},
+                {QStringLiteral("sizeText"),
+                 row.fileBytes > 0 ? byteSizeText(row.fileBytes) : QString()},
+                {QStringLiteral("spec"), QStringLiteral("hf:%1:%2").arg(repo, variant)}};
     }
     return {};
 }
@@ -632,14 +631,10 @@ void ChatController::onStarterChanged() {
     const qint64 total = starterJob_->bytesTotal();
     const qint64 done = starterJob_->bytesDone();
     starterProgress_ = total > 0 ? double(done) / double(total) : 0.0;
-    const QLocale locale;
-    starterStatus_ =
-        total > 0
-            ? tr("%1 of %2").arg(locale.formattedDataSize(done), locale.formattedDataSize(total))
-            : tr("Finding the files");
+    starterStatus_ = total > 0 ? tr("%1 of %2").arg(byteSizeText(done), byteSizeText(total))
+                               : tr("Finding the files");
     if (starterJob_->bytesPerSecond() > 0)
-        starterStatus_ +=
-            tr(" · %1/s").arg(locale.formattedDataSize(qint64(starterJob_->bytesPerSecond())));
+        starterStatus_ += tr(" · %1").arg(byteRateText(starterJob_->bytesPerSecond()));
     emit starterChanged();
 }
 

@@ -1,6 +1,7 @@
 // DiscoverController: see discover_controller.h.
 #include "discover_controller.h"
 
+#include "app/core/byte_size.h"
 #include "app/core/download_manager.h"
 #include "app/core/hf_client.h"
 #include "app/core/remote_gguf_header.h"
@@ -115,7 +116,7 @@ void DiscoverController::openRepo(const QString& repoId) {
             files_.append(QVariantMap{
                 {QStringLiteral("path"), f.path},
                 {QStringLiteral("quant"), f.quant.isEmpty() ? QStringLiteral("-") : f.quant},
-                {QStringLiteral("sizeText"), humanByteCount(size)},
+                {QStringLiteral("sizeText"), byteSizeText(size)},
                 {QStringLiteral("size"), size},
                 {QStringLiteral("parts"), f.splitCount},
                 {QStringLiteral("spec"), QStringLiteral("hf:") + repoId +
@@ -239,7 +240,7 @@ void DiscoverController::loadCatalog() {
             const qint64 bytes = var.value(QStringLiteral("size_bytes")).toInteger();
             variants.append(QVariantMap{
                 {QStringLiteral("name"), var.value(QStringLiteral("name")).toString()},
-                {QStringLiteral("sizeText"), bytes > 0 ? humanByteCount(bytes) : QString()},
+                {QStringLiteral("sizeText"), bytes > 0 ? byteSizeText(bytes) : QString()},
                 {QStringLiteral("estimated"), !var.contains(QStringLiteral("size_published"))},
                 {QStringLiteral("fit"), fits.value(var.value(QStringLiteral("name")).toString())},
                 {QStringLiteral("spec"), hfRepo.isEmpty()

@@ -1,16 +1,10 @@
 // DownloadListModel: see download_list_model.h.
 #include "download_list_model.h"
 
+#include "app/core/byte_size.h"
 #include "app/core/download_manager.h"
 
 namespace hearth {
-
-QString humanByteCount(qint64 b) {
-    if (b >= 1000000000) return QStringLiteral("%1 GB").arg(double(b) / 1e9, 0, 'f', 2);
-    if (b >= 1000000) return QStringLiteral("%1 MB").arg(double(b) / 1e6, 0, 'f', 1);
-    if (b >= 1000) return QStringLiteral("%1 KB").arg(double(b) / 1e3, 0, 'f', 1);
-    return QStringLiteral("%1 B").arg(b);
-}
 
 DownloadListModel::DownloadListModel(DownloadManager* manager, QObject* parent)
     : QAbstractListModel(parent), manager_(manager) {
@@ -53,12 +47,12 @@ QVariant DownloadListModel::data(const QModelIndex& index, int role) const {
         return job->bytesTotal() > 0 ? double(job->bytesDone()) / double(job->bytesTotal()) : 0.0;
     case BytesTextRole:
         return job->bytesTotal() > 0
-                   ? QStringLiteral("%1 / %2").arg(humanByteCount(job->bytesDone()),
-                                                   humanByteCount(job->bytesTotal()))
+                   ? tr("%1 of %2")
+                         .arg(byteSizeText(job->bytesDone()), byteSizeText(job->bytesTotal()))
                    : QString();
     case SpeedTextRole:
         return job->state() == DownloadJob::State::Downloading && job->bytesPerSecond() > 0
-                   ? humanByteCount(qint64(job->bytesPerSecond())) + QStringLiteral("/s")
+                   ? byteRateText(job->bytesPerSecond())
                    : QString();
     case EtaTextRole: {
         const qint64 s = job->etaSeconds();

@@ -21,7 +21,7 @@ public:
         SpecRole,
         StateRole,     // "queued", "downloading", "paused", "success", "failed", "cancelled"...
         ProgressRole,  // 0..1
-        BytesTextRole, // "12.3 MB / 800 MB"
+        BytesTextRole, // "12.3 MB of 800 MB" (app/core/byte_size.h)
         SpeedTextRole,
         EtaTextRole,
         ErrorRole,
@@ -47,7 +47,5 @@ private:
     void watch(DownloadJob* job);
     DownloadManager* manager_;
 };
-
-QString humanByteCount(qint64 bytes);
 
 } // namespace hearth

@@ -1,5 +1,6 @@
 #include "fit_controller.h"
 
+#include "app/core/byte_size.h"
 #include "engine/fit/model_shape.h"
 #include "engine/system/cpu_info.h"
 #include "model_store_location.h"
@@ -79,13 +80,12 @@ double FitController::marginBytes() const {
 }
 
 QString FitController::machineText() const {
-    QString text = tr("RAM: %1 available of %2")
-                       .arg(QString::fromStdString(fit::formatBytes(machine_.ramAvailableBytes)),
-                            QString::fromStdString(fit::formatBytes(machine_.ramTotalBytes)));
+    QString text =
+        tr("RAM: %1 available of %2")
+            .arg(byteSizeText(machine_.ramAvailableBytes), byteSizeText(machine_.ramTotalBytes));
     if (machine_.gpuBytes)
         text += tr(" · GPU: %1 (%2)")
-                    .arg(QString::fromStdString(fit::formatBytes(machine_.gpuBytes)),
-                         QString::fromStdString(machine_.gpuName));
+                    .arg(byteSizeText(machine_.gpuBytes), QString::fromStdString(machine_.gpuName));
     else
         text += tr(" · no GPU for offload");
     return text;
@@ -160,12 +160,10 @@ void FitController::addRemote(const QString& spec) {
         }
         std::shared_ptr<RemoteGguf> remote = reader->take();
         const QString key = remote->url.toString();
-        remoteStatus_ =
-            tr("Read %1 of %2 (the header only)")
-                .arg(QString::fromStdString(fit::formatBytes(uint64_t(remote->bytesRead))),
-                     remote->fileSize >= 0
-                         ? QString::fromStdString(fit::formatBytes(uint64_t(remote->fileSize)))
-                         : tr("an unknown size"));
+        remoteStatus_ = tr("Read %1 of %2 (the header only)")
+                            .arg(byteSizeText(remote->bytesRead),
+                                 remote->fileSize >= 0 ? byteSizeText(remote->fileSize)
+                                                       : tr("an unknown size"));
         remotes_[key] = std::move(remote);
         emit remoteChanged();
         reloadSources();

@@ -1,13 +1,13 @@
 #include "fit_table_model.h"
 
-#include "model_list_model.h"
+#include "app/core/byte_size.h"
 
 namespace hearth {
 
 namespace {
 
 QString bytesText(uint64_t bytes) {
-    return QString::fromStdString(fit::formatBytes(bytes));
+    return byteSizeText(bytes);
 }
 
 QString verdictKey(fit::Verdict v) {
@@ -56,7 +56,7 @@ QVariant FitTableModel::data(const QModelIndex& index, int role) const {
     case FileSizeTextRole:
         if (!row.fileBytes) return QString();
         return (row.fileBytesEstimated ? QStringLiteral("≈") : QString()) +
-               ModelListModel::formatSize(row.fileBytes);
+               byteSizeText(row.fileBytes);
     case BitsPerWeightRole:
         return ok ? e.bitsPerWeight : 0.0;
     case WeightsBytesRole:

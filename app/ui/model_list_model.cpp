@@ -1,5 +1,7 @@
 #include "model_list_model.h"
 
+#include "app/core/byte_size.h"
+
 #include <QLocale>
 
 #include <algorithm>
@@ -10,14 +12,6 @@ ModelListModel::ModelListModel(QObject* parent) : QAbstractListModel(parent) {}
 
 int ModelListModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(shown_.size());
-}
-
-QString ModelListModel::formatSize(qulonglong bytes) {
-    const double b = static_cast<double>(bytes);
-    if (b >= 1e9) return QStringLiteral("%1 GB").arg(b / 1e9, 0, 'f', 2);
-    if (b >= 1e6) return QStringLiteral("%1 MB").arg(b / 1e6, 0, 'f', 1);
-    if (b >= 1e3) return QStringLiteral("%1 kB").arg(b / 1e3, 0, 'f', 0);
-    return QStringLiteral("%1 B").arg(bytes);
 }
 
 QVariant ModelListModel::data(const QModelIndex& index, int role) const {
@@ -37,7 +31,7 @@ QVariant ModelListModel::data(const QModelIndex& index, int role) const {
     case SizeBytesRole:
         return r.sizeBytes;
     case SizeTextRole:
-        return formatSize(r.sizeBytes);
+        return byteSizeText(r.sizeBytes);
     case ContextLengthRole:
         return r.contextLength;
     case ModifiedRole:

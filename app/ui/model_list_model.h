@@ -76,9 +76,6 @@ public:
 
     Q_INVOKABLE QVariantMap get(int row) const;
 
-    // "1.23 GB" style sizes (decimal, as Ollama and file managers show them).
-    static QString formatSize(qulonglong bytes);
-
 signals:
     void countChanged();
     void filterTextChanged();

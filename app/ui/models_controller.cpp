@@ -1,5 +1,6 @@
 #include "models_controller.h"
 
+#include "app/core/byte_size.h"
 #include "engine/gguf/model_summary.h"
 #include "fit_controller.h"
 #include "model_store_location.h"
@@ -212,7 +213,7 @@ QVariantMap ModelsController::removalPreview(const QString& name) const {
             freed += l->size;
     }
     out[QStringLiteral("freedBytes")] = static_cast<double>(freed);
-    out[QStringLiteral("freedText")] = ModelListModel::formatSize(freed);
+    out[QStringLiteral("freedText")] = byteSizeText(freed);
     out[QStringLiteral("keptCount")] = kept;
     return out;
 }

@@ -1,5 +1,6 @@
 #include "system_controller.h"
 
+#include "app/core/byte_size.h"
 #include "app/core/system_report.h"
 
 #include <QVariantMap>
@@ -35,10 +36,10 @@ QString SystemController::kernelIsa() const {
     return d->report.kernelIsa;
 }
 QString SystemController::ramTotal() const {
-    return formatBytes(d->report.ramTotal);
+    return byteSizeText(d->report.ramTotal);
 }
 QString SystemController::ramAvailable() const {
-    return formatBytes(d->report.ramAvailable);
+    return byteSizeText(d->report.ramAvailable);
 }
 double SystemController::ramAvailableFraction() const {
     return d->report.ramTotal ? double(d->report.ramAvailable) / double(d->report.ramTotal) : 0.0;

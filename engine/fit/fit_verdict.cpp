@@ -1,5 +1,6 @@
 #include "engine/fit/fit_verdict.h"
 
+#include "engine/core/byte_size.h"
 #include "engine/system/gpu_devices.h"
 #include "engine/system/memory_info.h"
 
@@ -160,13 +161,7 @@ std::vector<int64_t> contextSteps(int64_t nCtxTrain) {
 }
 
 std::string formatBytes(uint64_t bytes) {
-    char buf[32];
-    const double mib = static_cast<double>(bytes) / (1024.0 * 1024.0);
-    if (mib >= 1024.0)
-        std::snprintf(buf, sizeof buf, "%.2f GiB", mib / 1024.0);
-    else
-        std::snprintf(buf, sizeof buf, "%.0f MiB", mib);
-    return buf;
+    return formatByteSize(bytes);
 }
 
 } // namespace hearth::fit

@@ -60,7 +60,7 @@ int recommendedIndex(const std::vector<FitResult>& results);
 // Context lengths worth tabulating: 2048, 4096, 8192, ... up to and including the model's maximum.
 std::vector<int64_t> contextSteps(int64_t nCtxTrain);
 
-// "1.23 GiB", "512 MiB": human sizes for summaries.
+// "1.23 GB", "512 MB": human sizes for summaries, by the app-wide rule (engine/core/byte_size.h).
 std::string formatBytes(uint64_t bytes);
 
 } // namespace hearth::fit

@@ -296,7 +296,7 @@ PageScaffold {
                             required property var modelData
 
                             enabled: variant.modelData.spec !== ""
-                            text: variant.modelData.name + (variant.modelData.sizeText !== "" ? "  " + (variant.modelData.estimated ? "~" : "") + variant.modelData.sizeText : "") + (variant.modelData.fit !== "" ? "  ·  " + variant.modelData.fit : "")
+                            text: variant.modelData.name + (variant.modelData.sizeText !== "" ? "  " + (variant.modelData.estimated ? "≈" : "") + variant.modelData.sizeText : "") + (variant.modelData.fit !== "" ? "  ·  " + variant.modelData.fit : "")
                             ToolTip.visible: hovered && variant.modelData.fit !== ""
                             ToolTip.text: qsTr("Memory-fit estimate for this machine at a 4096-token context")
                             onClicked: page.discover.pull(variant.modelData.spec)

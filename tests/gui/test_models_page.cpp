@@ -1,6 +1,7 @@
 // The Models page as users see it: the real Main.qml over a store in a temporary folder
 // (imported conformance GGUFs), rows with sizes and quant types, details, delete with its
 // confirmation (shared blobs kept), and screenshots in light and dark theme.
+#include "app/core/byte_size.h"
 #include "app/ui/app_setup.h"
 #include "app/ui/models_controller.h"
 #include "engine/store/model_store.h"
@@ -115,14 +116,14 @@ private slots:
         QVERIFY(q8->isVisible());
         QCOMPARE(textIn(q8, QStringLiteral("quantLabel")), QStringLiteral("Q8_0"));
         QCOMPARE(textIn(q4, QStringLiteral("quantLabel")), QStringLiteral("Q4_K_M"));
-        // 1,897,920 bytes of GGUF (+ a small config blob): "1.9 MB" as file managers show it.
+        // 1,897,920 bytes of GGUF (+ a small config blob): "1.90 MB", three significant digits.
         auto* controller =
             window_->findChild<hearth::ModelsController*>(QStringLiteral("modelsController"));
         QVERIFY(controller);
         QCOMPARE(textIn(q8, QStringLiteral("sizeLabel")),
-                 hearth::ModelListModel::formatSize(
+                 hearth::byteSizeText(
                      controller->models()->find(QStringLiteral("tinyvocab:q8_0"))->sizeBytes));
-        QVERIFY(textIn(q8, QStringLiteral("sizeLabel")).startsWith(QStringLiteral("1.9 MB")));
+        QVERIFY(textIn(q8, QStringLiteral("sizeLabel")).startsWith(QStringLiteral("1.90 MB")));
         QVERIFY(!item(QStringLiteral("modelsListSlot"))->isVisible()); // no empty state
 
         // Filter narrows the list.

@@ -1,6 +1,7 @@
 // The app shell driven as a user would: the real QML (module Hearth.Ui) with the real
 // controllers, navigated by shortcut, by click and by arrow keys; the System page checked
 // against /proc; every page saved as a screenshot in light and dark theme.
+#include "app/core/byte_size.h"
 #include "app/core/system_report.h"
 #include "app/ui/app_setup.h"
 #include "app/ui/chat_controller.h"
@@ -298,7 +299,7 @@ private slots:
                 .toULongLong() *
             1024;
         QVERIFY(memTotal > 0);
-        QVERIFY2(textOf(QStringLiteral("ramTotalLabel")).contains(hearth::formatBytes(memTotal)),
+        QVERIFY2(textOf(QStringLiteral("ramTotalLabel")).contains(hearth::byteSizeText(memTotal)),
                  qPrintable(textOf(QStringLiteral("ramTotalLabel"))));
         const double used = item(QStringLiteral("ramBar"))->property("value").toDouble();
         QVERIFY(used > 0.0 && used < 1.0);

@@ -1,5 +1,6 @@
 // The Models page's list model and controller, and the Memory fit controller, over a real store
 // in a temporary folder populated by importing conformance GGUFs with the store's API.
+#include "app/core/byte_size.h"
 #include "app/ui/fit_controller.h"
 #include "app/ui/model_list_model.h"
 #include "app/ui/models_controller.h"
@@ -96,7 +97,10 @@ private slots:
         QVERIFY(!m.data(m.index(5), hearth::ModelListModel::NameRole).isValid());
         m.setFilterText({});
         QCOMPARE(m.get(0).value(QStringLiteral("sizeText")).toString(), QStringLiteral("300 B"));
-        QCOMPARE(hearth::ModelListModel::formatSize(1'101'888), QStringLiteral("1.1 MB"));
+        // Sizes read as everywhere else in the app (app/core/byte_size.h): three significant
+        // digits.
+        m.setRows({row("big", 1'101'888, "llama")});
+        QCOMPARE(m.get(0).value(QStringLiteral("sizeText")).toString(), QStringLiteral("1.10 MB"));
     }
 
     void controllerListsTheStore() {
@@ -153,6 +157,9 @@ private slots:
         const QVariantMap last = c.removalPreview(QStringLiteral("stories:latest"));
         QVERIFY(last.value(QStringLiteral("freedBytes")).toDouble() >=
                 static_cast<double>(QFileInfo(kStories).size()));
+        QCOMPARE(last.value(QStringLiteral("freedText")).toString(),
+                 hearth::byteSizeText(last.value(QStringLiteral("freedBytes")).toULongLong()));
+        QVERIFY(last.value(QStringLiteral("freedText")).toString().endsWith(QStringLiteral(" MB")));
         QVERIFY(c.remove(QStringLiteral("stories:latest")));
         QVERIFY(!QFileInfo::exists(blob));
         QVERIFY(!c.remove(QStringLiteral("stories:latest"))); // gone: refused, no crash

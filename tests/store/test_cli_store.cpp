@@ -62,9 +62,9 @@ private slots:
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.startsWith(QStringLiteral("NAME")));
         QVERIFY(r.out.contains(
-            QRegularExpression(QStringLiteral("tiny:q4 +[0-9a-f]{12} +1.1 MB +Q4_K_M +1.77M"))));
+            QRegularExpression(QStringLiteral("tiny:q4 +[0-9a-f]{12} +1.10 MB +Q4_K_M +1.77M"))));
         QVERIFY(r.out.contains(QRegularExpression(
-            QStringLiteral("stories260K:latest +[0-9a-f]{12} +1.2 MB +F32 +293K"))));
+            QStringLiteral("stories260K:latest +[0-9a-f]{12} +1.19 MB +F32 +293K"))));
 
         r = cli(
             {QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--models"), root});
