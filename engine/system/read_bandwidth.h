@@ -7,7 +7,8 @@
 
 namespace hearth {
 
-// Best read rate in bytes per second over `passes` full passes; 0 when bytes is 0.
-double measureReadBandwidth(const void* data, size_t bytes, int threads, int passes = 5);
+// Best read rate in bytes per second over `passes` full passes (alternating 512- and 256-bit
+// loads where the CPU has both); 0 when bytes is 0.
+double measureReadBandwidth(const void* data, size_t bytes, int threads, int passes = 6);
 
 } // namespace hearth
