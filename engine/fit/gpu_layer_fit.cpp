@@ -47,13 +47,9 @@ GpuLayerFit fitGpuLayers(const ModelShape& shape, const TensorPlan& plan,
 
 Result<GpuLayerFit> fitGpuLayersForGguf(const GgufFile& file, const EstimateOptions& options,
                                         uint64_t deviceFreeBytes, const SafetyMargin& margin) {
-    auto shape = shapeFromGguf(file);
-    if (!shape) return std::move(shape).takeError();
-    auto plan = planAsStored(slotsFromGguf(file), *shape, "file");
-    if (!plan) return std::move(plan).takeError();
-    EstimateOptions o = options;
-    if (o.ggufHeaderBytes == 0) o.ggufHeaderBytes = file.dataOffset();
-    return fitGpuLayers(*shape, *plan, o, deviceFreeBytes, margin);
+    auto m = storedModelFromGguf(file, options);
+    if (!m) return std::move(m).takeError();
+    return fitGpuLayers(m->shape, m->plan, m->options, deviceFreeBytes, margin);
 }
 
 } // namespace hearth::fit

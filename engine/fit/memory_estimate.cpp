@@ -132,4 +132,14 @@ MemoryEstimate estimateMemory(const ModelShape& s, const TensorPlan& plan,
     return e;
 }
 
+Result<StoredModel> storedModelFromGguf(const GgufFile& file, const EstimateOptions& options) {
+    auto shape = shapeFromGguf(file);
+    if (!shape) return std::move(shape).takeError();
+    auto plan = planAsStored(slotsFromGguf(file), *shape, "file");
+    if (!plan) return std::move(plan).takeError();
+    StoredModel m{std::move(shape).value(), std::move(plan).value(), options};
+    if (m.options.ggufHeaderBytes == 0) m.options.ggufHeaderBytes = file.dataOffset();
+    return m;
+}
+
 } // namespace hearth::fit

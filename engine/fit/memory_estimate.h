@@ -1,8 +1,10 @@
 #pragma once
 // The four parts of a model's memory: weights (from the tensor plan), KV cache, compute buffers
 // and runtime overhead, each split by placement when some layers run on a GPU.
+#include "engine/core/result.h"
 #include "engine/fit/model_shape.h"
 #include "engine/fit/tensor_plan.h"
+#include "engine/gguf/gguf_file.h"
 
 #include <cstdint>
 #include <optional>
@@ -51,6 +53,15 @@ struct EstimateOptions {
         16; // CPU threads (each keeps one attention row of n_ctx); 16 covers most desktops
     uint64_t ggufHeaderBytes = 0; // 0: estimated from the vocabulary
 };
+
+// A local GGUF as the estimator sees it: its shape, its tensors as stored, and the options with
+// the file's own header size filled in (when the caller left it 0).
+struct StoredModel {
+    ModelShape shape;
+    TensorPlan plan;
+    EstimateOptions options;
+};
+Result<StoredModel> storedModelFromGguf(const GgufFile& file, const EstimateOptions& options);
 
 // Memory of one placement: the last `gpuLayers` blocks (and the output head, when any block is
 // offloaded; with tied embeddings that includes a device copy of token_embd) on the device,

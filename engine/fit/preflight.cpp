@@ -21,13 +21,10 @@ std::string modelName(const GgufFile& file) {
 // The placement the engine will make, or nothing when the estimator cannot read this file.
 std::optional<Placement> enginePlacement(const GgufFile& file, const EstimateOptions& options,
                                          int64_t gpuLayers) {
-    auto shape = shapeFromGguf(file);
-    if (!shape) return std::nullopt;
-    auto plan = planAsStored(slotsFromGguf(file), *shape, "file");
-    if (!plan) return std::nullopt;
-    EstimateOptions o = options;
-    if (o.ggufHeaderBytes == 0) o.ggufHeaderBytes = file.dataOffset();
-    return placeLayers(*shape, *plan, o, std::clamp<int64_t>(gpuLayers, 0, shape->nLayer));
+    auto m = storedModelFromGguf(file, options);
+    if (!m) return std::nullopt;
+    return placeLayers(m->shape, m->plan, m->options,
+                       std::clamp<int64_t>(gpuLayers, 0, m->shape.nLayer));
 }
 
 std::optional<KvCacheType> kvTypeOf(GgmlType t) {
@@ -47,13 +44,10 @@ std::optional<KvCacheType> kvTypeOf(GgmlType t) {
 
 Status preflightLoad(const GgufFile& file, const EstimateOptions& options,
                      const MachineMemory& machine, int64_t gpuLayers) {
-    auto shape = shapeFromGguf(file);
-    if (!shape) return std::move(shape).takeError();
-    auto plan = planAsStored(slotsFromGguf(file), *shape, "file");
-    if (!plan) return std::move(plan).takeError();
-    EstimateOptions o = options;
-    if (o.ggufHeaderBytes == 0) o.ggufHeaderBytes = file.dataOffset();
-    const Placement p = placeLayers(*shape, *plan, o, gpuLayers);
+    auto m = storedModelFromGguf(file, options);
+    if (!m) return std::move(m).takeError();
+    const EstimateOptions& o = m->options;
+    const Placement p = placeLayers(m->shape, m->plan, o, gpuLayers);
     const std::string what = modelName(file) + " needs ";
     const std::string at = " at context " + std::to_string(o.nCtx);
     if (p.hostTotal() > machine.ramAvailableBytes)
