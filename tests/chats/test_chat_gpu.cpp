@@ -4,8 +4,8 @@
 // why. The device cases skip, saying why, where no device exists.
 #include "app/core/gpu_backend.h"
 #include "app/ui/chat_controller.h"
+#include "tests/chats/chat_test_support.h"
 
-#include <QDeadlineTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -17,19 +17,6 @@ namespace {
 
 QString modelPath() {
     return QStringLiteral(HEARTH_SHARED_DIR "/conformance/models/stories260K/stories260K.gguf");
-}
-
-QString content(ChatController& c, int row) {
-    return c.messages()->data(c.messages()->index(row), MessageListModel::ContentRole).toString();
-}
-
-// Waits for the chat's model to be in memory again after a (re)load.
-bool waitLoaded(ChatController& c) {
-    QDeadlineTimer deadline(60000);
-    while ((c.loading() || c.loadedModel() != c.currentModel()) && !deadline.hasExpired())
-        QTest::qWait(10);
-    if (c.loadedModel() != c.currentModel()) qWarning("load failed: %s", qPrintable(c.notice()));
-    return c.loadedModel() == c.currentModel();
 }
 
 const QVariantMap kGreedy{{QStringLiteral("temperature"), 0.0},
@@ -69,7 +56,7 @@ private slots:
         QSignalSpy done(&c, &ChatController::replyFinished);
         QVERIFY(c.send(QStringLiteral("Once upon a time")));
         QVERIFY(done.wait(60000));
-        const QString onCpu = content(c, 1);
+        const QString onCpu = messageContent(c, 1);
         QVERIFY(!onCpu.isEmpty());
 
         // Some layers, then all of them (more than the model has), each answering again.
@@ -84,7 +71,7 @@ private slots:
             QVERIFY(c.regenerate());
             QVERIFY(done.wait(60000));
             QCOMPARE(done.constLast().at(0).toString(), QStringLiteral("complete"));
-            QCOMPARE(content(c, 1), onCpu);
+            QCOMPARE(messageContent(c, 1), onCpu);
             qInfo("%s: same %lld characters as on the CPU", qPrintable(c.loadedDevice()),
                   qint64(onCpu.size()));
         }

@@ -10,11 +10,12 @@
 #include "engine/fit/gpu_layer_fit.h"
 #include "engine/gguf/gguf_file.h"
 #include "engine/system/cpu_info.h"
+#include "tests/chats/chat_test_support.h"
+#include "tests/cli_process.h"
 #if HEARTH_HAVE_VULKAN
 #include "engine/vulkan/vulkan_backend.h"
 #endif
 
-#include <QDeadlineTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -34,18 +35,6 @@ const QString kCli = QStringLiteral(HEARTH_BINARY_DIR "/app/hearth-cli");
 QString modelPath() {
     return QStringLiteral(HEARTH_SHARED_DIR "/conformance/models/cf-q-llama-tinyvocab/"
                                             "cf-q-llama-tinyvocab-F32.gguf");
-}
-
-QString content(ChatController& c, int row) {
-    return c.messages()->data(c.messages()->index(row), MessageListModel::ContentRole).toString();
-}
-
-bool waitLoaded(ChatController& c) {
-    QDeadlineTimer deadline(60000);
-    while ((c.loading() || c.loadedModel() != c.currentModel()) && !deadline.hasExpired())
-        QTest::qWait(10);
-    if (c.loadedModel() != c.currentModel()) qWarning("load failed: %s", qPrintable(c.notice()));
-    return c.loadedModel() == c.currentModel();
 }
 
 const QVariantMap kGreedy{{QStringLiteral("temperature"), 0.0},
@@ -111,20 +100,8 @@ int budgetMibForOneLayer(int nCtx, int threads) {
     return both && both->layers == 1 ? mib : 0;
 }
 
-struct CliResult {
-    int code = -1;
-    QString out, err;
-};
-CliResult cli(const QStringList& args, const QProcessEnvironment& env) {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(kCli, args);
-    CliResult r;
-    if (!p.waitForFinished(60000)) return r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+CliRun cli(const QStringList& args, const QProcessEnvironment& env) {
+    return runProcess(kCli, args, env);
 }
 
 } // namespace
@@ -212,7 +189,7 @@ private slots:
         QVERIFY(c.send(QStringLiteral("Once upon a time")));
         QVERIFY(done.wait(60000));
         QCOMPARE(done.constLast().at(0).toString(), QStringLiteral("complete"));
-        const QString onGpu = content(c, 1);
+        const QString onGpu = messageContent(c, 1);
         QVERIFY(!onGpu.isEmpty());
 
         // A budget with room to spare takes both layers.
@@ -222,14 +199,14 @@ private slots:
         QCOMPARE(c.loadedDevice(), QStringLiteral("CPU"));
         QVERIFY(c.regenerate());
         QVERIFY(done.wait(60000));
-        QCOMPARE(content(c, 1), onGpu);
+        QCOMPARE(messageContent(c, 1), onGpu);
         QVERIFY(c.setSettings({{QStringLiteral("gpuLayers"), hearth::kAutoGpuLayers}}));
         QVERIFY(waitLoaded(c));
         QVERIFY2(c.loadedDevice().endsWith(QStringLiteral("last 2 of 2 layers (auto)")),
                  qPrintable(c.loadedDevice()));
         QVERIFY(c.regenerate());
         QVERIFY(done.wait(60000));
-        QCOMPARE(content(c, 1), onGpu);
+        QCOMPARE(messageContent(c, 1), onGpu);
         qInfo("budget %d MiB: 1 of 2 layers; %d MiB: 2 of 2; same %lld characters as the CPU", mib,
               mib + 64, qint64(onGpu.size()));
         qunsetenv("HEARTH_VULKAN_BUDGET_MIB");
@@ -256,9 +233,9 @@ private slots:
     void cliTakesAutoAndRefusesNonsense() {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         for (const char* cmd : {"run", "bench"}) {
-            const CliResult bad = cli({QString::fromLatin1(cmd), QStringLiteral("--gpu-layers"),
-                                       QStringLiteral("lots"), modelPath()},
-                                      env);
+            const CliRun bad = cli({QString::fromLatin1(cmd), QStringLiteral("--gpu-layers"),
+                                    QStringLiteral("lots"), modelPath()},
+                                   env);
             QCOMPARE(bad.code, 2);
             QVERIFY2(bad.err.contains(QStringLiteral("--gpu-layers")) &&
                          bad.err.contains(QStringLiteral("\"lots\"")) &&
@@ -272,7 +249,7 @@ private slots:
         QVERIFY(mib > 0);
         env.insert(QStringLiteral("HEARTH_VULKAN_ALLOW_CPU_DEVICE"), QStringLiteral("1"));
         env.insert(QStringLiteral("HEARTH_VULKAN_BUDGET_MIB"), QString::number(mib));
-        const CliResult bench =
+        const CliRun bench =
             cli({QStringLiteral("bench"), QStringLiteral("--gpu-layers"), QStringLiteral("auto"),
                  QStringLiteral("-p"), QStringLiteral("8"), QStringLiteral("-n"),
                  QStringLiteral("8"), QStringLiteral("--ttft"), QStringLiteral("0"),
@@ -284,7 +261,7 @@ private slots:
         QCOMPARE(o.value(QStringLiteral("gpu_layers")).toInt(-1), 1);
         QCOMPARE(o.value(QStringLiteral("backend")).toString(), QStringLiteral("cpu+vulkan"));
 
-        const CliResult run =
+        const CliRun run =
             cli({QStringLiteral("run"), QStringLiteral("--gpu-layers"), QStringLiteral("auto"),
                  QStringLiteral("--raw"), QStringLiteral("--verbose"), QStringLiteral("--temp"),
                  QStringLiteral("0"), QStringLiteral("-n"), QStringLiteral("4"),

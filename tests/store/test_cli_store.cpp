@@ -1,4 +1,6 @@
 // hearth-cli list/show/import/rm/verify, run as a user would (QProcess) on temporary stores.
+#include "tests/cli_process.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -18,23 +20,11 @@ const QString kQ4 =
     kModels + QStringLiteral("/cf-q-llama-tinyvocab/cf-q-llama-tinyvocab-Q4_K_M.gguf");
 const QString kStories = kModels + QStringLiteral("/stories260K/stories260K.gguf");
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
+using Run = CliRun;
 Run cli(const QStringList& args,
         const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment(),
         const QString& program = kCli) {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(60000)) return r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return runProcess(program, args, env);
 }
 
 } // namespace
