@@ -4,6 +4,7 @@
 // Also the decode limit measured beside generation: bytes per token from the GGUF's tensors and
 // the % of it that tg reached, consistent with the figures printed.
 #include "engine/gguf/gguf_file.h"
+#include "tests/cli_process.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -19,26 +20,12 @@ const QString kCli = QStringLiteral(HEARTH_BINARY_DIR "/app/hearth-cli");
 const QString kModel =
     QStringLiteral(HEARTH_SHARED_DIR "/conformance/models/stories260K/stories260K.gguf");
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
+using Run = CliRun;
 Run bench(const QStringList& args) {
-    QProcess p;
-    p.start(kCli, QStringList{QStringLiteral("bench"), kModel, QStringLiteral("-t"),
-                              QStringLiteral("1"), QStringLiteral("-r"), QStringLiteral("1")} +
-                      args);
-    Run r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return runProcess(kCli,
+                      QStringList{QStringLiteral("bench"), kModel, QStringLiteral("-t"),
+                                  QStringLiteral("1"), QStringLiteral("-r"), QStringLiteral("1")} +
+                          args);
 }
 
 bool writeFile(const QString& path, const QByteArray& data) {

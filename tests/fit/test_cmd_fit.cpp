@@ -1,5 +1,7 @@
 // hearth-cli fit, run as a process: the table, the --json objects (file first, the four parts
 // adding up to the total), catalog ids, machine overrides that force each verdict, and bad input.
+#include "tests/cli_process.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,24 +16,10 @@ const QString kCatalog = QStringLiteral(HEARTH_SOURCE_DIR "/resources/catalog/mo
 const QString kTiny = QStringLiteral(
     HEARTH_SHARED_DIR "/conformance/models/cf-q-llama-tinyvocab/cf-q-llama-tinyvocab-Q4_K_M.gguf");
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
+using Run = CliRun;
 Run runCli(const QStringList& args, const QString& command = QStringLiteral("fit")) {
-    QProcess p;
-    p.start(kCli, QStringList{command} + args);
-    Run r;
-    if (!p.waitForFinished(30000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return runProcess(kCli, QStringList{command} + args, QProcessEnvironment::systemEnvironment(),
+                      30000);
 }
 
 QList<QJsonObject> jsonLines(const QString& out) {
