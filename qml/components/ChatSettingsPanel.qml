@@ -144,6 +144,16 @@ Rectangle {
                 ToolTip.delay: 600
                 ToolTip.text: qsTr("Auto puts as many of the model's layers on the GPU as fit its "
                                    + "free memory; type a number for exactly that many.")
+                // Framed like the number fields beside it: the Basic style draws an editable
+                // combo box without an outline, and its text part would paint over a background.
+                Rectangle {
+                    anchors.fill: parent
+                    z: 1
+                    color: "transparent"
+                    border.width: gpuLayersBox.activeFocus ? 2 : 1
+                    border.color: gpuLayersBox.activeFocus ? gpuLayersBox.palette.highlight
+                                                           : gpuLayersBox.palette.mid
+                }
                 Component.onCompleted: sync()
                 onActivated: index => panel.save("gpuLayers", index === 0 ? -1 : 0)
                 onAccepted: apply()
