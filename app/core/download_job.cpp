@@ -5,14 +5,22 @@
 #include "app/core/download_http.h"
 #include "app/core/registry_client.h"
 #include "engine/gguf/gguf_file.h"
+#include "engine/gguf/gguf_merge.h"
 #include "engine/gguf/model_summary.h"
 #include "engine/store/atomic_file.h"
 #include "engine/store/model_store.h"
+#include "engine/store/sha256.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QNetworkAccessManager>
 #include <QStorageInfo>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <atomic>
+#include <memory>
 
 namespace hearth {
 
@@ -26,6 +34,36 @@ qint64 defaultFreeSpace(const QString& dir) {
     return info.isValid() ? info.bytesAvailable() : -1;
 }
 
+bool isHfHost(const ModelName& name) {
+    const QString host = QString::fromStdString(name.host).toLower();
+    return host == QLatin1String("hf.co") || host == QLatin1String("huggingface.co");
+}
+
+// Every part of a split GGUF ("-00001-of-00003.gguf" ... "-00003-of-00003.gguf"), in order.
+Result<QVector<HfFile>> splitParts(const QVector<HfFile>& files, const HfFile& first) {
+    const QString prefix = first.path.chopped(20); // "-00001-of-00003.gguf"
+    QVector<HfFile> parts;
+    for (int k = 1; k <= first.splitCount; ++k) {
+        const QString want = QStringLiteral("%1-%2-of-%3.gguf")
+                                 .arg(prefix)
+                                 .arg(k, 5, 10, QLatin1Char('0'))
+                                 .arg(first.splitCount, 5, 10, QLatin1Char('0'));
+        auto it = std::find_if(files.begin(), files.end(), [&](const HfFile& f) {
+            return f.path.compare(want, Qt::CaseInsensitive) == 0;
+        });
+        if (it == files.end())
+            return makeError(QStringLiteral("%1 is split into %2 files, but part %3 (%4) is "
+                                            "missing from the repository")
+                                 .arg(first.path)
+                                 .arg(first.splitCount)
+                                 .arg(k)
+                                 .arg(want)
+                                 .toStdString());
+        parts.push_back(*it);
+    }
+    return parts;
+}
+
 } // namespace
 
 DownloadJob::DownloadJob(QNetworkAccessManager* nam, DownloadSettings settings, QString storeRoot,
@@ -35,6 +73,10 @@ DownloadJob::DownloadJob(QNetworkAccessManager* nam, DownloadSettings settings, 
     // Byte progress reaches listeners on this tick, not per network read (thousands a second).
     sampler_.setInterval(250);
     connect(&sampler_, &QTimer::timeout, this, &DownloadJob::sample);
+}
+
+DownloadJob::~DownloadJob() {
+    *abandoned_ = true;
 }
 
 QString DownloadJob::stateName() const {
@@ -48,7 +90,7 @@ QString DownloadJob::stateName() const {
     case State::Paused:
         return QStringLiteral("paused");
     case State::Finishing:
-        return QStringLiteral("writing manifest");
+        return splitParts_ ? QStringLiteral("merging parts") : QStringLiteral("writing manifest");
     case State::Done:
         return QStringLiteral("success");
     case State::Failed:
@@ -110,6 +152,13 @@ void DownloadJob::resolveOllama(const ModelName& name) {
     addHfAuth(req, settings_);
     httpGet(nam_, settings_, req, this, [this, name](const HttpResponse& r) {
         if (state_ != State::Resolving) return;
+        // Hugging Face's registry endpoint refuses split ("sharded") GGUF tags with a 400; the
+        // parts are fetched through the HF file API instead and merged here.
+        if (r.status == 400 && isHfHost(name) && r.body.contains("sharded") &&
+            !name.nameSpace.empty())
+            return resolveHf(QString::fromStdString(name.nameSpace + "/" + name.model),
+                             name.tag == "latest" ? QString() // HF's default quant pick
+                                                  : QString::fromStdString(name.tag));
         if (r.status != 200)
             return fail(
                 QStringLiteral("pull model manifest: %1").arg(describeRegistryError(r, name)));
@@ -154,17 +203,17 @@ void DownloadJob::resolveHf(const QString& repo, const QString& tag) {
             return fail(tag.isEmpty()
                             ? QStringLiteral("%1 has no GGUF model file").arg(repo)
                             : QStringLiteral("%1 has no GGUF file matching '%2'").arg(repo, tag));
-        if (file->splitCount > 1)
-            return fail(QStringLiteral("%1 is split into %2 files; Hearth stores one GGUF per "
-                                       "model and does not merge shards yet. Pick a single-file "
-                                       "quant, or merge the parts with llama-gguf-split --merge "
-                                       "and import the result")
-                            .arg(file->path)
-                            .arg(file->splitCount));
-        if (file->sha256.size() != 64)
-            return fail(QStringLiteral("%1 has no LFS sha256 in the repository listing, so it "
-                                       "cannot be verified")
-                            .arg(file->path));
+        QVector<HfFile> parts{*file};
+        if (file->splitCount > 1) {
+            auto all = splitParts(files, *file);
+            if (!all) return fail(QString::fromStdString(all.error()));
+            parts = *all;
+        }
+        for (const HfFile& part : parts)
+            if (part.sha256.size() != 64)
+                return fail(QStringLiteral("%1 has no LFS sha256 in the repository listing, so "
+                                           "it cannot be verified")
+                                .arg(part.path));
         QString label = file->quant;
         if (label.isEmpty()) {
             label = file->path.section(QLatin1Char('/'), -1);
@@ -177,10 +226,13 @@ void DownloadJob::resolveHf(const QString& repo, const QString& tag) {
                             .arg(repo, QString::fromStdString(name.error())));
         name_ = *name;
         modelName_ = QString::fromStdString(name->displayShortest());
-        sources_ = {{QStringLiteral("sha256:") + file->sha256,
-                     file->size,
-                     hf_.resolveUrl(repo, file->path),
-                     {}}};
+        sources_.clear();
+        for (const HfFile& part : parts)
+            sources_.push_back({QStringLiteral("sha256:") + part.sha256,
+                                part.size,
+                                hf_.resolveUrl(repo, part.path),
+                                {}});
+        splitParts_ = parts.size() > 1;
         begin();
     });
 }
@@ -201,6 +253,8 @@ void DownloadJob::begin() {
         missing.push_back(s);
         needed += s.size - BlobDownload::partialBytes(root_, s);
     }
+    // A split model is merged beside its parts before they are removed: room for both.
+    if (splitParts_) needed += total_;
     const qint64 free = settings_.freeSpace ? settings_.freeSpace(root_) : defaultFreeSpace(root_);
     if (free >= 0 && needed > free)
         return fail(QStringLiteral("not enough disk space in %1: %2 needed, %3 free")
@@ -224,7 +278,8 @@ void DownloadJob::startMore() {
     int running = 0;
     for (BlobDownload* b : blobs_) running += b->state() == BlobDownload::State::Running;
     for (BlobDownload* b : blobs_) {
-        if (running >= std::max(1, settings_.parallelBlobs)) break;
+        // The parts of a split model come one after the other (each may still be chunked).
+        if (running >= (splitParts_ ? 1 : std::max(1, settings_.parallelBlobs))) break;
         if (b->state() == BlobDownload::State::Idle || b->state() == BlobDownload::State::Paused) {
             b->start();
             ++running;
@@ -266,6 +321,7 @@ void DownloadJob::writeOllamaManifest() {
 
 void DownloadJob::writeHfManifest() {
     ModelStore store(root_.toStdString());
+    if (splitParts_) return startMerge(); // back here once the parts are one blob
     const BlobSource& model = sources_.front();
     const std::string blobPath = store.blobPath(model.digest.toStdString());
     auto gguf = GgufFile::open(blobPath);
@@ -300,6 +356,75 @@ void DownloadJob::writeHfManifest() {
     total_ += qint64(configText.size());
     cached_ += qint64(configText.size());
     succeed();
+}
+
+namespace {
+
+struct MergeOutcome {
+    QString error;
+    QString path;   // the merged file, not yet named by its digest
+    QString digest; // "sha256:<hex>"
+    qint64 size = 0;
+};
+
+// Merge and hash off the GUI thread: both read and write the whole model.
+MergeOutcome mergeAndHash(std::vector<std::string> parts, std::string merged,
+                          std::shared_ptr<std::atomic<bool>> abandoned) {
+    MergeOutcome o;
+    o.path = QString::fromStdString(merged);
+    if (auto st = mergeGgufParts(parts, merged); !st) {
+        o.error = QString::fromStdString(st.error());
+        return o;
+    }
+    auto hex = sha256File(merged);
+    if (!hex || *abandoned) {
+        QFile::remove(o.path);
+        o.error = hex ? QStringLiteral("cancelled") : QString::fromStdString(hex.error());
+        return o;
+    }
+    o.digest = QStringLiteral("sha256:") + QString::fromStdString(*hex);
+    o.size = QFileInfo(o.path).size();
+    return o;
+}
+
+} // namespace
+
+void DownloadJob::startMerge() {
+    ModelStore store(root_.toStdString());
+    std::vector<std::string> parts;
+    for (const BlobSource& s : sources_) parts.push_back(store.blobPath(s.digest.toStdString()));
+    // Merged inside blobs/ (same filesystem, so naming it by its digest is an atomic rename).
+    const std::string merged = root_.toStdString() + "/blobs/merging-" +
+                               sources_.front().digest.mid(7, 16).toStdString() + ".gguf";
+    auto* watcher = new QFutureWatcher<MergeOutcome>(this);
+    connect(watcher, &QFutureWatcher<MergeOutcome>::finished, this, [this, watcher, parts] {
+        watcher->deleteLater();
+        const MergeOutcome o = watcher->result();
+        auto removeParts = [&] {
+            for (const std::string& p : parts) QFile::remove(QString::fromStdString(p));
+        };
+        if (state_ != State::Finishing) { // cancelled meanwhile: the parts stay for a re-pull
+            QFile::remove(o.path);
+            return;
+        }
+        if (!o.error.isEmpty()) {
+            removeParts(); // verified, but they do not make a model: nothing to resume
+            return fail(
+                QStringLiteral("%1: cannot merge the split parts: %2").arg(modelName_, o.error));
+        }
+        ModelStore store(root_.toStdString());
+        const QString blob = QString::fromStdString(store.blobPath(o.digest.toStdString()));
+        QFile::remove(blob); // an earlier merge of the same parts: the same bytes
+        if (!QFile::rename(o.path, blob)) {
+            QFile::remove(o.path);
+            return fail(QStringLiteral("cannot move the merged model to %1").arg(blob));
+        }
+        removeParts();
+        sources_ = {{o.digest, o.size, {}, {}}};
+        splitParts_ = false;
+        writeHfManifest();
+    });
+    watcher->setFuture(QtConcurrent::run(mergeAndHash, parts, merged, abandoned_));
 }
 
 void DownloadJob::succeed() {
@@ -341,6 +466,7 @@ void DownloadJob::cancel() {
     if (finishedState()) return;
     sampler_.stop();
     state_ = State::Cancelled; // before the blobs report, so their finish is not a failure
+    *abandoned_ = true;        // a merge under way drops its output
     for (BlobDownload* b : blobs_) b->cancel();
     error_ = QStringLiteral("cancelled");
     emit changed();

@@ -3,7 +3,8 @@
 // "hf.co/user/repo:Q4_K_M") or a Hugging Face file ("hf:user/repo:Q4_K_M",
 // "hf:user/repo/file.gguf"). It resolves the manifest (or builds one for an HF file), checks
 // free space, downloads missing blobs in parallel (BlobDownload), and writes the manifest only
-// once every blob is complete and verified. Progress: bytes, speed, ETA.
+// once every blob is complete and verified. A split HF model (gguf-split parts) is downloaded part
+// by part and merged into one model blob; the parts are then removed. Progress: bytes, speed, ETA.
 #include "app/core/download_blob.h"
 #include "app/core/download_settings.h"
 #include "app/core/hf_client.h"
@@ -16,6 +17,8 @@
 #include <QTimer>
 #include <QVector>
 
+#include <atomic>
+#include <memory>
 #include <optional>
 
 class QNetworkAccessManager;
@@ -29,6 +32,7 @@ public:
 
     DownloadJob(QNetworkAccessManager* nam, DownloadSettings settings, QString storeRoot,
                 QString spec, BandwidthLimiter* limiter, QObject* parent = nullptr);
+    ~DownloadJob() override;
 
     void start();
     void pause();
@@ -61,6 +65,7 @@ private:
     void onBlobFinished(BlobDownload* blob);
     void writeOllamaManifest();
     void writeHfManifest();
+    void startMerge(); // split HF models: parts -> one blob (worker thread), then the manifest
     void succeed();
     void fail(const QString& message);
     void sample();
@@ -79,6 +84,9 @@ private:
     QByteArray manifestBytes_; // registry pulls: written verbatim
     QString hfRepo_, hfTag_;   // HF file pulls: the manifest is built afterwards
     QVector<BlobSource> sources_;
+    bool splitParts_ = false; // sources_ are the parts of one split GGUF, merged when done
+    // Set on cancel or destruction: a merge still running removes its output.
+    std::shared_ptr<std::atomic<bool>> abandoned_ = std::make_shared<std::atomic<bool>>(false);
     QVector<BlobDownload*> blobs_;
     qint64 total_ = 0;
     qint64 cached_ = 0; // bytes already in blobs/

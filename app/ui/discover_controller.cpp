@@ -122,7 +122,7 @@ void DiscoverController::openRepo(const QString& repoId) {
                 {QStringLiteral("spec"), QStringLiteral("hf:") + repoId +
                                              (f.quant.isEmpty() ? QStringLiteral("/") + f.path
                                                                 : QStringLiteral(":") + tag)},
-                {QStringLiteral("pullable"), f.splitCount <= 1 && !f.sha256.isEmpty()},
+                {QStringLiteral("pullable"), !f.sha256.isEmpty()}, // split parts are merged
                 {QStringLiteral("verdict"), QString()},
                 {QStringLiteral("fit"), QString()},
                 {QStringLiteral("fitDetail"), QStringLiteral("estimating...")}});
@@ -138,7 +138,9 @@ void DiscoverController::estimateRepoFits(const QString& repoId) {
     int pick = -1;
     for (int i = 0; i < files_.size(); ++i) {
         const QVariantMap m = files_[i].toMap();
+        // A split model's first part lists only its own tensors: not a whole model's header.
         if (m.value(QStringLiteral("pullable")).toBool() &&
+            m.value(QStringLiteral("parts")).toInt() <= 1 &&
             (pick < 0 || m.value(QStringLiteral("size")).toLongLong() <
                              files_[pick].toMap().value(QStringLiteral("size")).toLongLong()))
             pick = i;

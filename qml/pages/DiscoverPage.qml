@@ -244,7 +244,7 @@ PageScaffold {
                 ActionButton {
                     objectName: "downloadFileButton"
                     enabled: file.modelData.pullable
-                    text: file.modelData.parts > 1 ? qsTr("Split: not supported") : qsTr("Download")
+                    text: qsTr("Download")
                     onClicked: page.discover.pull(file.modelData.spec)
                 }
             }

@@ -122,6 +122,17 @@ void MockHub::handleApi(const MockRequest& r, MockResponse& out) {
     handleHf(r, out);
 }
 
+bool MockHub::isShardedTag(const QString& repo, const QString& tag) const {
+    const auto it = repos_.find(repo);
+    if (it == repos_.end()) return false;
+    static const QRegularExpression shard(QStringLiteral("-\\d{5}-of-\\d{5}\\.gguf$"));
+    for (const auto& file : it->files) {
+        const QString name = file.first.section(QLatin1Char('/'), -1);
+        if (shard.match(name).hasMatch() && name.contains(tag, Qt::CaseInsensitive)) return true;
+    }
+    return false;
+}
+
 void MockHub::handleRegistry(const QStringList& parts, const MockRequest& r, MockResponse& out) {
     // <ns>/<model>/manifests/<tag> or <ns>/<model>/blobs/sha256:<hex>
     if (parts.size() != 4)
@@ -138,6 +149,13 @@ void MockHub::handleRegistry(const QStringList& parts, const MockRequest& r, Moc
         return;
     }
     if (parts[2] == QLatin1String("manifests")) {
+        // Hugging Face's registry endpoint refuses a tag whose GGUF is split, with this 400.
+        if (!manifests_.contains(repo + QLatin1Char(':') + parts[3]) &&
+            isShardedTag(repo, parts[3]))
+            return out.json(400, "{\"error\":\"The specified tag is a sharded GGUF. Ollama does "
+                                 "not support this yet. Please use another tag or \\\"latest\\\". "
+                                 "Follow this issue for more info: "
+                                 "https://github.com/ollama/ollama/issues/5245\"}");
         if (!models_.contains(repo))
             return out.json(404,
                             registryError("NAME_UNKNOWN", "repository name not known to registry",

@@ -68,6 +68,8 @@ private:
     void serveBlob(const MockRequest& r, MockResponse& out, const QString& hex);
     void handleRegistry(const QStringList& parts, const MockRequest& r, MockResponse& out);
     void handleHf(const MockRequest& r, MockResponse& out);
+    // An HF repository whose files for this tag are gguf-split parts (the registry answers 400).
+    bool isShardedTag(const QString& repo, const QString& tag) const;
 
     QMap<QString, QByteArray> blobs_;        // hex -> bytes
     QVector<std::shared_ptr<QFile>> mapped_; // files whose mappings back blobs_ entries

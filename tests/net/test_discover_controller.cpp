@@ -68,7 +68,10 @@ private slots:
         for (const QVariant& v : discover.files())
             if (v.toMap().value(QStringLiteral("parts")).toInt() == 2) split = v.toMap();
         QCOMPARE(split.value(QStringLiteral("size")).toLongLong(), qint64(5000));
-        QVERIFY(!split.value(QStringLiteral("pullable")).toBool());
+        // Split parts are downloaded and merged, so the grouped row downloads like any other.
+        QVERIFY(split.value(QStringLiteral("pullable")).toBool());
+        QCOMPARE(split.value(QStringLiteral("spec")).toString(),
+                 QStringLiteral("hf:hearth-test/tiny-GGUF:Q8_0"));
         // The single file gets a memory-fit verdict from its remote header (a Range request).
         const auto singleFile = [&discover] {
             for (const QVariant& v : discover.files())

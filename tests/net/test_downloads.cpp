@@ -1,9 +1,11 @@
 // Pulls against MockHub (loopback Ollama registry + Hugging Face + CDN): by Ollama name and by HF
 // file, resume after a dropped connection and after a restart, digest mismatch, unknown names,
-// disk full, split GGUFs, shared blobs on delete, pause/cancel, the CLI, and loopback throughput.
+// disk full, split GGUFs (parts merged into one model), shared blobs on delete, pause/cancel, the
+// CLI, and loopback throughput.
 #include "app/core/download_manager.h"
 #include "app/core/hf_client.h"
 #include "engine/gguf/gguf_file.h"
+#include "engine/gguf/gguf_split.h"
 #include "engine/store/model_store.h"
 #include "engine/store/sha256.h"
 #include "net/mock_hub.h"
@@ -25,6 +27,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cstring>
 #include <memory>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -78,6 +81,8 @@ class TestDownloads : public QObject {
     Q_OBJECT
     MockHub hub_;
     QByteArray q4_, f32_, f16_, template_, params_;
+    QTemporaryDir splitDir_;
+    QVector<QByteArray> splitParts_; // tiny Q4_K_M split in three
     const QString hfToken_ = QStringLiteral("hf_") + QString(34, QLatin1Char('a'));
 
     DownloadSettings settings() const {
@@ -189,6 +194,23 @@ private slots:
         gated.lastModified = QStringLiteral("2026-03-01T00:00:00.000Z");
         gated.files = {{QStringLiteral("g-Q4_K_M.gguf"), q4_}};
         hub_.addRepo(gated);
+        // The Q4_K_M model as gguf-split writes it: three parts (8, 8 and 5 tensors).
+        auto parts = splitGguf((kTiny + QStringLiteral("Q4_K_M.gguf")).toStdString(), 8,
+                               (splitDir_.path() + QStringLiteral("/tiny-Q4_K_M")).toStdString());
+        QVERIFY2(parts.ok(), parts.ok() ? "" : parts.error().c_str());
+        QCOMPARE(int(parts->size()), 3);
+        MockHfRepo split;
+        split.id = QStringLiteral("splitter/tiny-split-GGUF");
+        MockHfRepo broken;
+        broken.id = QStringLiteral("splitter/broken-split-GGUF");
+        for (const std::string& part : *parts) {
+            const QString name = QString::fromStdString(part).section(QLatin1Char('/'), -1);
+            splitParts_.push_back(readAll(QString::fromStdString(part)));
+            split.files.push_back({QStringLiteral("Q4_K_M/") + name, splitParts_.back()});
+            if (splitParts_.size() < 3) broken.files.push_back({name, splitParts_.back()});
+        }
+        hub_.addRepo(split);
+        hub_.addRepo(broken);
         QVERIFY(hub_.listen());
     }
 
@@ -570,11 +592,109 @@ private slots:
         QCOMPARE(r.error, QString());
     }
 
-    void refusesSplitGguf() {
+    // Every part is fetched (verified against its own LFS sha256), merged into one model blob
+    // that holds the original's tensors, and the parts are removed.
+    void pullsSplitGguf() {
         QTemporaryDir dir;
+        DownloadSettings s = settings();
+        DownloadManager manager(s, dir.path());
+        DownloadJob* job = manager.enqueue(QStringLiteral("hf:splitter/tiny-split-GGUF:Q4_K_M"));
+        QSignalSpy done(job, &DownloadJob::finished);
+        if (!job->finishedState()) QVERIFY(done.wait(60000));
+        QCOMPARE(job->error(), QString());
+        QCOMPARE(job->modelName(), QStringLiteral("hf.co/splitter/tiny-split-GGUF:Q4_K_M"));
+        qint64 partBytes = 0;
+        for (const QByteArray& p : splitParts_) partBytes += p.size();
+        QVERIFY(job->bytesTotal() >= partBytes); // progress ran over every part
+        // Each part came from the CDN exactly once.
+        for (const QByteArray& p : splitParts_) {
+            int fetched = 0;
+            for (const MockRequest& r : hub_.cdn.log)
+                fetched += r.path == "/xet-bridge/" + hexOf(p).toLatin1();
+            QCOMPARE(fetched, 1);
+        }
+
+        ModelStore store(dir.path().toStdString());
+        auto list = store.list();
+        QVERIFY(list.ok());
+        QCOMPARE(int(list->size()), 1);
+        QVERIFY(list->front().problems.empty());
+        QVERIFY(store.verify("hf.co/splitter/tiny-split-GGUF:Q4_K_M")->ok());
+        auto merged = GgufFile::open(list->front().modelPath);
+        auto original = GgufFile::open((kTiny + QStringLiteral("Q4_K_M.gguf")).toStdString());
+        QVERIFY(merged.ok() && original.ok());
+        QVERIFY(!(*merged)->find("split.count")); // merged as Ollama's create does
+        QCOMPARE((*merged)->tensors().size(), (*original)->tensors().size());
+        for (size_t i = 0; i < (*original)->tensors().size(); ++i) {
+            const GgufTensor& a = (*original)->tensors()[i];
+            const GgufTensor& b = (*merged)->tensors()[i];
+            QCOMPARE(b.name, a.name);
+            QCOMPARE(b.nbytes, a.nbytes);
+            QVERIFY(std::memcmp(a.data, b.data, a.nbytes) == 0);
+        }
+        // Only the merged model and its config are left in blobs/.
+        QCOMPARE(QDir(dir.path() + QStringLiteral("/blobs")).entryList(QDir::Files).size(), 2);
+        for (const QByteArray& p : splitParts_)
+            QVERIFY(!QFile::exists(
+                QString::fromStdString(store.blobPath(("sha256:" + hexOf(p)).toStdString()))));
+    }
+
+    // hf.co names go through HF's registry endpoint, which refuses split tags with a 400; the
+    // CLI pull falls back to the file API, and the stored model runs.
+    void cliPullsSplitGgufByHfName() {
+        QTemporaryDir dir;
+        QProcess p;
+        p.start(kCli,
+                {QStringLiteral("pull"), QStringLiteral("hf.co/splitter/tiny-split-GGUF:Q4_K_M"),
+                 QStringLiteral("--models"), dir.path(), QStringLiteral("--hf-endpoint"),
+                 hub_.apiUrl().toString()});
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        QVERIFY(p.readAllStandardOutput().contains("pulled hf.co/splitter/tiny-split-GGUF:Q4_K_M"));
+        bool refused = false; // the registry endpoint was asked first and said "sharded"
+        for (const MockRequest& req : hub_.api.log)
+            refused = refused || req.path == "/v2/splitter/tiny-split-GGUF/manifests/Q4_K_M";
+        QVERIFY(refused);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("OLLAMA_MODELS"), dir.path()); // run reads the store from here
+        p.setProcessEnvironment(env);
+        p.start(kCli,
+                {QStringLiteral("run"), QStringLiteral("hf.co/splitter/tiny-split-GGUF:Q4_K_M"),
+                 QStringLiteral("Hello"), QStringLiteral("-n"), QStringLiteral("4"),
+                 QStringLiteral("--seed"), QStringLiteral("1")});
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        QCOMPARE(QDir(dir.path() + QStringLiteral("/blobs")).entryList(QDir::Files).size(), 2);
+    }
+
+    void splitGgufMissingPartFailsCleanly() {
+        QTemporaryDir dir;
+        PullResult r =
+            pull(dir.path(), QStringLiteral("hf:splitter/broken-split-GGUF:Q4_K_M"), settings());
+        QCOMPARE(r.state, DownloadJob::State::Failed);
+        QVERIFY2(r.error.contains(QStringLiteral("part 3")) &&
+                     r.error.contains(QStringLiteral("missing")),
+                 qPrintable(r.error));
+        QVERIFY(hub_.cdn.log.isEmpty());
+        QVERIFY(filesUnder(dir.path()).isEmpty());
+        // Parts that download fine but do not merge (not GGUF): a clear error, nothing stored.
+        r = pull(dir.path(), QStringLiteral("hf:hearth-test/tiny-GGUF:Q2_K"), settings());
+        QVERIFY2(r.error.contains(QStringLiteral("cannot merge the split parts")),
+                 qPrintable(r.error));
+        QVERIFY2(filesUnder(dir.path()).isEmpty(), qPrintable(filesUnder(dir.path()).join(' ')));
+    }
+
+    void splitGgufNeedsRoomForPartsAndMerge() {
+        QTemporaryDir dir;
+        DownloadSettings s = settings();
+        qint64 partBytes = 0;
+        for (const QByteArray& p : splitParts_) partBytes += p.size();
+        // Room for the parts but not for the merged copy beside them.
+        s.freeSpace = [partBytes](const QString&) { return partBytes + 1000; };
         const PullResult r =
-            pull(dir.path(), QStringLiteral("hf:hearth-test/tiny-GGUF:Q2_K"), settings());
-        QVERIFY2(r.error.contains(QStringLiteral("split into 2 files")), qPrintable(r.error));
+            pull(dir.path(), QStringLiteral("hf:splitter/tiny-split-GGUF:Q4_K_M"), s);
+        QVERIFY2(r.error.contains(QStringLiteral("not enough disk space")), qPrintable(r.error));
+        QVERIFY(hub_.cdn.log.isEmpty());
         QVERIFY(filesUnder(dir.path()).isEmpty());
     }
 
