@@ -4,6 +4,7 @@
 #include "app/core/download_manager.h"
 #include "discover_controller.h"
 #include "download_list_model.h"
+#include "engine/gguf/gguf_split.h"
 #include "engine/store/model_store.h"
 #include "net/mock_hub.h"
 
@@ -17,6 +18,7 @@ class TestDiscoverController : public QObject {
     Q_OBJECT
     MockHub hub_;
     QTemporaryDir store_;
+    QTemporaryDir partsDir_;
 
 private slots:
     void initTestCase() {
@@ -32,6 +34,21 @@ private slots:
                       {QStringLiteral("big-Q8_0-00002-of-00002.gguf"), QByteArray(2000, 'b')},
                       {QStringLiteral("mmproj-tiny-f16.gguf"), QByteArray(100, 'c')}};
         hub_.addRepo(repo);
+        // A model that exists only as gguf-split parts (three of them).
+        auto parts =
+            splitGguf(HEARTH_SHARED_DIR "/conformance/models/cf-q-llama-tinyvocab/"
+                                        "cf-q-llama-tinyvocab-Q4_K_M.gguf",
+                      8, (partsDir_.path() + QStringLiteral("/tiny-Q4_K_M")).toStdString());
+        QVERIFY(parts.ok());
+        MockHfRepo split;
+        split.id = QStringLiteral("splitter/shards-GGUF");
+        for (const std::string& part : *parts) {
+            QFile in(QString::fromStdString(part));
+            QVERIFY(in.open(QIODevice::ReadOnly));
+            split.files.push_back(
+                {QString::fromStdString(part).section(QLatin1Char('/'), -1), in.readAll()});
+        }
+        hub_.addRepo(split);
         QVERIFY(hub_.listen());
         qputenv("HF_ENDPOINT", hub_.apiUrl().toEncoded());
         qputenv("HEARTH_REGISTRY", hub_.apiUrl().toEncoded());
@@ -111,6 +128,29 @@ private slots:
                     .contains(QStringLiteral("not found")));
         downloads->remove(1);
         QCOMPARE(downloads->rowCount(), 1);
+    }
+
+    // The grouped row of a split model downloads: one merged model in the store.
+    void splitRowDownloads() {
+        DiscoverController discover;
+        discover.openRepo(QStringLiteral("splitter/shards-GGUF"));
+        QTRY_VERIFY(!discover.busy());
+        QCOMPARE(discover.files().size(), 1);
+        const QVariantMap row = discover.files().first().toMap();
+        QCOMPARE(row.value(QStringLiteral("parts")).toInt(), 3);
+        QVERIFY(row.value(QStringLiteral("pullable")).toBool());
+        DownloadListModel* downloads = discover.downloads();
+        const int before = downloads->rowCount();
+        discover.pull(row.value(QStringLiteral("spec")).toString());
+        QCOMPARE(downloads->rowCount(), before + 1);
+        const QModelIndex index = downloads->index(before);
+        QTRY_VERIFY_WITH_TIMEOUT(!downloads->data(index, DownloadListModel::ActiveRole).toBool(),
+                                 30000);
+        QCOMPARE(downloads->data(index, DownloadListModel::ErrorRole).toString(), QString());
+        QCOMPARE(downloads->data(index, DownloadListModel::StateRole).toString(),
+                 QStringLiteral("success"));
+        ModelStore store(store_.path().toStdString());
+        QVERIFY(store.verify("hf.co/splitter/shards-GGUF:Q4_K_M")->ok());
     }
 };
 
