@@ -3,6 +3,7 @@
 #include "app/ui/chat_controller.h"
 
 #include <QDeadlineTimer>
+#include <QTemporaryDir>
 #include <QtTest>
 
 // The text of message `row` of the open chat.
@@ -20,3 +21,11 @@ inline bool waitLoaded(hearth::ChatController& c) {
     if (c.loadedModel() != c.currentModel()) qWarning("load failed: %s", qPrintable(c.notice()));
     return c.loadedModel() == c.currentModel();
 }
+
+// A temporary folder per test class, for the chat database and an empty model store.
+class ChatTestFolder {
+protected:
+    QTemporaryDir dir_;
+    QString db() const { return dir_.filePath(QStringLiteral("chats.sqlite")); }
+    QString storeRoot() const { return dir_.filePath(QStringLiteral("empty-store")); }
+};

@@ -7,6 +7,7 @@
 #include "engine/session/session.h"
 #include "engine/template/chat_template.h"
 #include "engine/tokenizer/tokenizer.h"
+#include "tests/chats/chat_test_support.h"
 
 #include <QAbstractItemModelTester>
 #include <QDeadlineTimer>
@@ -25,10 +26,6 @@ namespace {
 
 QString modelPath() {
     return QStringLiteral(HEARTH_SHARED_DIR "/conformance/models/stories260K/stories260K.gguf");
-}
-
-QString content(ChatController& c, int row) {
-    return c.messages()->data(c.messages()->index(row), MessageListModel::ContentRole).toString();
 }
 
 QString state(ChatController& c, int row) {
@@ -102,7 +99,7 @@ int runChild(const QString& db, const QString& storeRoot) {
     // reply is then mid-stream as far as the window and the store know, however fast the engine
     // is — on an idle machine this model can finish its whole context between two updates.
     QObject::connect(c.messages(), &QAbstractItemModel::dataChanged, [&](const QModelIndex& i) {
-        const QString shown = content(c, i.row());
+        const QString shown = messageContent(c, i.row());
         std::cout << "SHOWN " << shown.toUtf8().toBase64().constData() << std::endl;
         if (i.row() > 0 && !shown.isEmpty()) {
             std::cout << "BLOCKED" << std::endl;
@@ -116,12 +113,8 @@ int runChild(const QString& db, const QString& storeRoot) {
 
 } // namespace
 
-class TestChatEngine : public QObject {
+class TestChatEngine : public QObject, ChatTestFolder {
     Q_OBJECT
-
-    QTemporaryDir dir_;
-    QString db() const { return dir_.filePath(QStringLiteral("chats.sqlite")); }
-    QString storeRoot() const { return dir_.filePath(QStringLiteral("empty-store")); }
 
 private slots:
     void initTestCase() {
@@ -138,7 +131,7 @@ private slots:
         connect(c.messages(), &QAbstractItemModel::dataChanged, this,
                 [&](const QModelIndex& i, const QModelIndex&, const QList<int>& roles) {
                     if (roles.contains(MessageListModel::ContentRole))
-                        seen.append(content(c, i.row()));
+                        seen.append(messageContent(c, i.row()));
                 });
         QSignalSpy done(&c, &ChatController::replyFinished);
         QVERIFY(c.send(QStringLiteral("Once upon a time")));
@@ -146,7 +139,7 @@ private slots:
         QVERIFY(done.wait(30000));
         QCOMPARE(done.at(0).at(0).toString(), QStringLiteral("complete"));
         QCOMPARE(c.messages()->rowCount(), 2);
-        const QString reply = content(c, 1);
+        const QString reply = messageContent(c, 1);
         QVERIFY(!reply.isEmpty());
         QCOMPARE(reply.toStdString(), directReply("Once upon a time", 60));
         // In order: each update extends the previous one.
@@ -170,15 +163,15 @@ private slots:
                                {QStringLiteral("contextLength"), 512}}));
         bool stopped = false;
         connect(c.messages(), &QAbstractItemModel::dataChanged, this, [&] {
-            if (!stopped && c.streaming() && !content(c, 1).isEmpty()) stopped = c.stop();
+            if (!stopped && c.streaming() && !messageContent(c, 1).isEmpty()) stopped = c.stop();
         });
         QVERIFY(c.send(QStringLiteral("Tell me a story.")));
         QTRY_VERIFY_WITH_TIMEOUT(stopped, 30000);
         QVERIFY(!c.streaming());
-        const QString shown = content(c, 1);
+        const QString shown = messageContent(c, 1);
         QCOMPARE(state(c, 1), QStringLiteral("stopped"));
         QTest::qWait(300); // anything the worker still sends must not land
-        QCOMPARE(content(c, 1), shown);
+        QCOMPARE(messageContent(c, 1), shown);
         // The worker is free again: the next request is answered.
         QVERIFY(c.setSettings(greedy(8)));
         QSignalSpy done(&c, &ChatController::replyFinished);
@@ -197,21 +190,21 @@ private slots:
         QSignalSpy done(&c, &ChatController::replyFinished);
         QVERIFY(c.send(QStringLiteral("A cat")));
         QVERIFY(done.wait(30000));
-        const QString first = content(c, 1);
+        const QString first = messageContent(c, 1);
         QVERIFY(c.setSettings({{QStringLiteral("seed"), 12}}));
         QVERIFY(c.regenerate());
         QVERIFY(done.wait(30000));
         QCOMPARE(c.messages()->rowCount(), 2);
-        const QString second = content(c, 1);
+        const QString second = messageContent(c, 1);
         QVERIFY(first != second); // a different seed, a different answer
         const QModelIndex i = c.messages()->index(1);
         QCOMPARE(c.messages()->data(i, MessageListModel::AltCountRole).toInt(), 2);
         QCOMPARE(c.messages()->data(i, MessageListModel::AltIndexRole).toInt(), 1);
         QVERIFY(c.showAlternative(1, 0));
-        QCOMPARE(content(c, 1), first);
+        QCOMPARE(messageContent(c, 1), first);
         QVERIFY(!c.showAlternative(1, 2)); // no third answer
         QVERIFY(c.showAlternative(1, 1));
-        QCOMPARE(content(c, 1), second);
+        QCOMPARE(messageContent(c, 1), second);
         QVERIFY(c.regenerate()); // a third, and all three stay
         QVERIFY(done.wait(30000));
         QCOMPARE(c.messages()->data(c.messages()->index(1), MessageListModel::AltCountRole).toInt(),
@@ -232,16 +225,16 @@ private slots:
         QVERIFY(c.editAndResend(0, QStringLiteral("Once upon a time")));
         QVERIFY(done.wait(30000));
         QCOMPARE(c.messages()->rowCount(), 2);
-        QCOMPARE(content(c, 0), QStringLiteral("Once upon a time"));
-        QCOMPARE(content(c, 1).toStdString(), directReply("Once upon a time", 20));
+        QCOMPARE(messageContent(c, 0), QStringLiteral("Once upon a time"));
+        QCOMPARE(messageContent(c, 1).toStdString(), directReply("Once upon a time", 20));
 
         // A new controller (an app restart) shows the same branch.
-        const QString reply = content(c, 1);
+        const QString reply = messageContent(c, 1);
         ChatController again(db(), nullptr, storeRoot());
         QVERIFY(again.select(chat));
         QCOMPARE(again.messages()->rowCount(), 2);
-        QCOMPARE(content(again, 0), QStringLiteral("Once upon a time"));
-        QCOMPARE(content(again, 1), reply);
+        QCOMPARE(messageContent(again, 0), QStringLiteral("Once upon a time"));
+        QCOMPARE(messageContent(again, 1), reply);
         QCOMPARE(again.currentModel(), modelPath());
         QCOMPARE(again.settings().value(QStringLiteral("maxTokens")).toInt(), 20);
         QVERIFY(again.exportMarkdown(chat).contains(reply));
@@ -285,7 +278,7 @@ private slots:
                          ->data(c.conversations()->index(0), hearth::ConversationListModel::IdRole)
                          .toLongLong()));
         QCOMPARE(c.messages()->rowCount(), 2);
-        QVERIFY2(content(c, 1).startsWith(lastShown), qPrintable(content(c, 1)));
+        QVERIFY2(messageContent(c, 1).startsWith(lastShown), qPrintable(messageContent(c, 1)));
         QVERIFY(!lastShown.isEmpty());
         QCOMPARE(state(c, 1), QStringLiteral("interrupted"));
     }
@@ -317,8 +310,9 @@ private slots:
         QVERIFY(done.wait(30000));
         QCOMPARE(done.at(0).at(0).toString(), QStringLiteral("error"));
         QCOMPARE(state(c, 1), QStringLiteral("error"));
-        QVERIFY2(content(c, 1).contains(QStringLiteral("context")), qPrintable(content(c, 1)));
-        QVERIFY(content(c, 1).contains(QStringLiteral("new chat")));
+        QVERIFY2(messageContent(c, 1).contains(QStringLiteral("context")),
+                 qPrintable(messageContent(c, 1)));
+        QVERIFY(messageContent(c, 1).contains(QStringLiteral("new chat")));
     }
 };
 

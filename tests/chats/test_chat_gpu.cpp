@@ -25,12 +25,8 @@ const QVariantMap kGreedy{{QStringLiteral("temperature"), 0.0},
 
 } // namespace
 
-class TestChatGpu : public QObject {
+class TestChatGpu : public QObject, ChatTestFolder {
     Q_OBJECT
-
-    QTemporaryDir dir_;
-    QString db() const { return dir_.filePath(QStringLiteral("chats.sqlite")); }
-    QString storeRoot() const { return dir_.filePath(QStringLiteral("empty-store")); }
 
 private slots:
     void initTestCase() {

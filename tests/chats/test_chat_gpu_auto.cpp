@@ -106,12 +106,8 @@ CliRun cli(const QStringList& args, const QProcessEnvironment& env) {
 
 } // namespace
 
-class TestChatGpuAuto : public QObject {
+class TestChatGpuAuto : public QObject, ChatTestFolder {
     Q_OBJECT
-
-    QTemporaryDir dir_;
-    QString db() const { return dir_.filePath(QStringLiteral("chats.sqlite")); }
-    QString storeRoot() const { return dir_.filePath(QStringLiteral("empty-store")); }
 
 private slots:
     void initTestCase() {
