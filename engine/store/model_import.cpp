@@ -1,14 +1,21 @@
 // ModelStore::importGguf: a loose .gguf becomes a store model Ollama can also run: the file
 // becomes a content-addressed blob (hard link when possible, else a copy), a config blob
-// describes it, and a manifest names it.
+// describes it, and a manifest names it. The first part of a split GGUF
+// ("-00001-of-00003.gguf") imports the whole model: its parts are merged into one file inside the
+// store, which becomes the blob.
 #include "engine/gguf/gguf_file.h"
+#include "engine/gguf/gguf_merge.h"
+#include "engine/gguf/gguf_split.h"
 #include "engine/store/atomic_file.h"
 #include "engine/store/model_store.h"
 #include "engine/store/store_fs.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utime.h>
@@ -82,6 +89,73 @@ Result<std::string> copyToTemp(const std::string& src, const std::string& dir, u
     return tmp;
 }
 
+// A split part's name: "<prefix>-00002-of-00003.gguf" gives the prefix and the 1-based number.
+struct SplitName {
+    std::string prefix;
+    int number = 0;
+};
+
+std::optional<SplitName> parseSplitName(const std::string& path) {
+    // "-NNNNN-of-MMMMM.gguf" is 20 characters.
+    if (path.size() < 20 || !storefs::endsWithNoCase(path, ".gguf")) return std::nullopt;
+    const std::string tail = path.substr(path.size() - 20, 15); // "-00002-of-00003"
+    auto digits = [&](size_t from) {
+        for (size_t i = from; i < from + 5; ++i)
+            if (!std::isdigit(static_cast<unsigned char>(tail[i]))) return false;
+        return true;
+    };
+    if (tail[0] != '-' || tail.compare(6, 4, "-of-") != 0 || !digits(1) || !digits(10))
+        return std::nullopt;
+    return SplitName{path.substr(0, path.size() - 20), std::stoi(tail.substr(1, 5))};
+}
+
+std::string fileNameOf(const std::string& path) {
+    return path.substr(path.find_last_of('/') + 1);
+}
+
+// The parts of the split model whose first part is `first` (split.count `count` in its header),
+// in order; a clear error for a later part or a missing one.
+Result<std::vector<std::string>> splitParts(const std::string& first, int64_t number,
+                                            int64_t count) {
+    const auto split = parseSplitName(first);
+    const std::string what = "cannot import " + first + ": ";
+    if (number < 0 || number >= count)
+        return makeError(what + "its split.no " + std::to_string(number) +
+                         " is out of range for a model of " + std::to_string(count) + " parts");
+    if (number != 0) {
+        std::string hint = "import its first part";
+        if (split) hint += " (" + fileNameOf(ggufSplitPath(split->prefix, 0, int(count))) + ")";
+        return makeError(what + "it is part " + std::to_string(number + 1) + " of " +
+                         std::to_string(count) + " of a split model: " + hint);
+    }
+    if (!split || split->number != 1)
+        return makeError(what + "it is the first of " + std::to_string(count) +
+                         " parts of a split model, but its name does not end in " +
+                         ggufSplitPath("", 0, int(count)) + ", so the other parts cannot be found");
+    std::vector<std::string> parts;
+    for (int i = 0; i < int(count); ++i) {
+        parts.push_back(ggufSplitPath(split->prefix, i, int(count)));
+        if (!storefs::stat(parts.back()))
+            return makeError(what + "part " + std::to_string(i + 1) + " of " +
+                             std::to_string(count) + " (" + parts.back() + ") is missing");
+    }
+    return parts;
+}
+
+// A temp folder in the store (same filesystem as the blobs, so the merged file can be
+// hard-linked), removed with whatever is left in it.
+struct TempFolder {
+    std::string path;
+    TempFolder() = default;
+    TempFolder(const TempFolder&) = delete;
+    TempFolder& operator=(const TempFolder&) = delete;
+    ~TempFolder() {
+        if (path.empty()) return;
+        for (const std::string& name : storefs::listDir(path)) ::unlink(join(path, name).c_str());
+        ::rmdir(path.c_str());
+    }
+};
+
 } // namespace
 
 Result<std::string> ModelStore::putBlob(std::string_view bytes) {
@@ -97,6 +171,12 @@ Result<ModelName> ModelStore::importGguf(const std::string& file, const ImportOp
     // The file must be a GGUF we can read; its summary fills the config blob.
     auto gguf = GgufFile::open(file);
     if (!gguf) return makeError("cannot import " + file + ": " + gguf.error());
+    const int64_t splitCount = (*gguf)->getInt(kSplitCountKey).value_or(1);
+    if (splitCount > 1) {
+        const int64_t splitNo = (*gguf)->getInt(kSplitNoKey).value_or(0);
+        gguf.value().reset();
+        return importSplit(file, splitNo, splitCount, options, progress);
+    }
     const ModelSummary summary = summarizeModel(**gguf);
     const uint64_t fileSize = (*gguf)->fileSize();
     gguf.value().reset();
@@ -187,6 +267,49 @@ Result<ModelName> ModelStore::importGguf(const std::string& file, const ImportOp
         return makeError("model store: " + st.error());
     if (auto st = writeFileAtomic(path, m.serialize()); !st) return std::move(st).takeError();
     return *name;
+}
+
+Result<ModelName> ModelStore::importSplit(const std::string& first, int64_t splitNo,
+                                          int64_t splitCount, const ImportOptions& options,
+                                          const ProgressFn& progress) {
+    // Everything that can be checked before writing: the parts, the name, the store.
+    auto parts = splitParts(first, splitNo, splitCount);
+    if (!parts) return std::move(parts).takeError();
+    const std::string prefix = parseSplitName(first)->prefix;
+    auto name = ModelName::parse(options.name ? *options.name : modelNameFromFile(prefix));
+    if (!name) return std::move(name).takeError();
+    if (auto st = checkWritable(); !st) return std::move(st).takeError();
+    if (auto st = makeDirectories(root_); !st) return makeError("model store: " + st.error());
+
+    // Progress: the merge (reported only at its start and end) weighs as much as the
+    // hash and link-or-copy of the merged file together.
+    uint64_t partsSize = 0;
+    for (const std::string& p : *parts)
+        if (auto fi = storefs::stat(p)) partsSize += fi->size;
+    const uint64_t half = std::max<uint64_t>(partsSize, 1);
+    if (progress && !progress(0, 2 * half)) return makeError("import cancelled");
+
+    TempFolder temp;
+    std::string dir = join(root_, ".merge-XXXXXX");
+    if (!::mkdtemp(dir.data()))
+        return makeError("cannot write in " + root_ + ": " + std::strerror(errno));
+    temp.path = dir;
+    // Named after the parts' prefix so a message about it still says which model it is.
+    const std::string merged = join(dir, fileNameOf(prefix) + ".gguf");
+    if (auto st = mergeGgufParts(*parts, merged); !st)
+        return makeError("cannot import " + first + ": " + st.error());
+
+    ImportOptions mergedOptions = options;
+    mergedOptions.name = name->full();
+    mergedOptions.allowHardLink = true; // the merged file is ours: the blob takes it over
+    ProgressFn rest;
+    if (progress)
+        rest = [&progress, half](uint64_t done, uint64_t of) {
+            const double part = of ? std::min(1.0, double(done) / double(of)) : 1.0;
+            return progress(half + static_cast<uint64_t>(part * double(half)), 2 * half);
+        };
+    if (progress && !progress(half, 2 * half)) return makeError("import cancelled");
+    return importGguf(merged, mergedOptions, rest);
 }
 
 } // namespace hearth

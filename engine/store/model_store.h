@@ -98,6 +98,11 @@ public:
     // Removes the manifest, then the blobs no remaining manifest references.
     Result<RemoveReport> remove(std::string_view name);
     // Adds a loose .gguf: hashes it, hard-links (or copies) it into blobs, writes the manifest.
+    // The first part of a split GGUF (split.count > 1, "<prefix>-00001-of-00003.gguf") imports
+    // the whole model: the sibling parts in its folder are merged into a temp file in the store
+    // (named "<prefix>" by default), which becomes the blob; the parts stay where they are. A
+    // later part or a missing part is an error naming the file; a failure leaves no files.
+    // Progress for a split model runs over the merge, then the hash and link.
     Result<ModelName> importGguf(const std::string& file, const ImportOptions& options = {},
                                  const ProgressFn& progress = {});
 
@@ -111,6 +116,8 @@ private:
     Result<Manifest> readManifest(const std::string& path, std::string* digest = nullptr) const;
     Status checkWritable() const;
     Result<std::string> putBlob(std::string_view bytes); // small blobs; returns the digest
+    Result<ModelName> importSplit(const std::string& first, int64_t splitNo, int64_t splitCount,
+                                  const ImportOptions& options, const ProgressFn& progress);
     std::vector<StoreEntry> linkedEntries(bool withSummaries) const;
 
     std::string root_;

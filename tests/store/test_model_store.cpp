@@ -1,9 +1,11 @@
 // The model store on temporary directories: Ollama name rules, manifests (unknown layers kept),
 // import (blob digest checked against the conformance manifest's sha256), list, resolve,
-// verify, delete with garbage collection of shared blobs, missing blobs, linked folders and a
-// read-only store.
+// verify, delete with garbage collection of shared blobs, missing blobs, linked folders, a
+// read-only store, and split GGUFs imported from their first part.
 #include "engine/core/json.h"
 #include "engine/gguf/gguf_file.h"
+#include "engine/gguf/gguf_split.h"
+#include "engine/gguf/gguf_writer.h"
 #include "engine/store/atomic_file.h"
 #include "engine/store/manifest.h"
 #include "engine/store/model_name.h"
@@ -104,6 +106,21 @@ struct NameCase {
     const char* full;
     const char* shortest;
 };
+
+// Every file and folder under root (hidden ones too), relative: what a failed import must leave.
+QStringList entriesUnder(const QString& root) {
+    QStringList out;
+    QDirIterator it(root, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) out << QDir(root).relativeFilePath(it.next());
+    out.sort();
+    return out;
+}
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
 
 ImportOptions noLink() {
     ImportOptions o;
@@ -326,6 +343,130 @@ private slots:
         QCOMPARE(::stat(rc->modelPath.c_str(), &b), 0);
         QVERIFY(a.st_ino != b.st_ino);
         QCOMPARE(*sha256File(rc->modelPath), *sha256File(local.toStdString()));
+    }
+
+    // The first part of a 3-part split imports the whole model: the blob is the unsplit original
+    // byte for byte (the merge drops the split.* keys), under the parts' prefix, with no temp
+    // files left and the parts untouched.
+    void importSplitFirstPart() {
+        QTemporaryDir tmp;
+        const QString root = tmp.filePath(QStringLiteral("models"));
+        auto parts = splitGguf(kQ4.toStdString(), 8,
+                               tmp.filePath(QStringLiteral("tiny-Q4_K_M")).toStdString());
+        QVERIFY2(parts.ok(), parts.ok() ? "" : parts.error().c_str());
+        QCOMPARE(parts->size(), size_t(3));
+        ModelStore store(root.toStdString());
+        uint64_t last = 0, lastTotal = 0;
+        bool backwards = false;
+        auto name = store.importGguf((*parts)[0], noLink(), [&](uint64_t done, uint64_t total) {
+            backwards = backwards || done < last || (lastTotal && total != lastTotal);
+            last = done;
+            lastTotal = total;
+            return true;
+        });
+        QVERIFY2(name.ok(), name.ok() ? "" : name.error().c_str());
+        QCOMPARE(name->displayShortest(), std::string("tiny-Q4_K_M:latest"));
+        QVERIFY(!backwards);
+        QVERIFY(lastTotal > 0 && last == lastTotal);
+
+        auto r = store.resolve("tiny-Q4_K_M");
+        QVERIFY(r.ok());
+        QVERIFY(readAll(QString::fromStdString(r->modelPath)) == readAll(kQ4));
+        const QString sha = manifestSha(QStringLiteral("cf-q-llama-tinyvocab-Q4_K_M.gguf"));
+        QCOMPARE(QString::fromStdString(r->modelPath),
+                 root + QStringLiteral("/blobs/sha256-") + sha);
+        QVERIFY(store.verify("tiny-Q4_K_M")->ok());
+        auto listed = store.list();
+        QVERIFY(listed.ok() && listed->size() == 1 && listed->front().summary.has_value());
+        QCOMPARE(listed->front().summary->typeMix,
+                 std::string("Q4_K_M: 13 tensors Q4_K, 3 Q6_K, 5 F32"));
+        QCOMPARE(QDir(root).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+                 QStringList({"blobs", "manifests"}));
+        QCOMPARE(blobNames(root).size(), 2); // model + config, no temp files
+        QCOMPARE(QDir(root + QStringLiteral("/blobs")).entryList(QDir::Files | QDir::Hidden).size(),
+                 2);
+        for (const std::string& p : *parts) QVERIFY(QFile::exists(QString::fromStdString(p)));
+
+        // A name given by the caller wins over the prefix; the blob is shared.
+        QVERIFY(store.importGguf((*parts)[0], named("user/split:v2")).ok());
+        QCOMPARE(store.resolve("user/split:v2")->modelPath, r->modelPath);
+        QCOMPARE(blobNames(root).size(), 2);
+    }
+
+    // Later parts, missing or broken parts, a renamed first part and a cancelled import are
+    // refused with the reason and leave the store as it was.
+    void importSplitRefusals() {
+        QTemporaryDir tmp;
+        const QString root = tmp.filePath(QStringLiteral("models"));
+        const QString prefix = tmp.filePath(QStringLiteral("tiny"));
+        auto parts = splitGguf(kQ4.toStdString(), 8, prefix.toStdString());
+        QVERIFY(parts.ok() && parts->size() == 3);
+        ModelStore store(root.toStdString());
+        auto expectRefused = [&](const std::string& file, const QStringList& words,
+                                 const ProgressFn& progress = {}) {
+            const QStringList before = entriesUnder(root);
+            auto r = store.importGguf(file, {}, progress);
+            if (r.ok()) return QStringLiteral("imported ") + QString::fromStdString(file);
+            const QString error = QString::fromStdString(r.error());
+            for (const QString& w : words)
+                if (!error.contains(w)) return QStringLiteral("'") + w + "' not in: " + error;
+            if (entriesUnder(root) != before)
+                return QStringLiteral("store changed: ") + entriesUnder(root).join(' ');
+            return QString();
+        };
+        auto check = [](const QString& problem) { return problem.isEmpty(); };
+
+        // Nothing at all is written for these: the store does not even get created.
+        QString p = expectRefused(
+            (*parts)[1], {"part 2 of 3", "import its first part", "tiny-00001-of-00003.gguf"});
+        QVERIFY2(check(p), qPrintable(p));
+        p = expectRefused((*parts)[2], {"part 3 of 3", "import its first part"});
+        QVERIFY2(check(p), qPrintable(p));
+        {
+            // A header whose split.no is past split.count.
+            auto second = GgufFile::open((*parts)[1]);
+            QVERIFY(second.ok());
+            GgufWriter w;
+            w.copyMetadata(**second);
+            w.setU16("split.no", 7);
+            QVERIFY(w.copyTensors(**second).ok());
+            const std::string odd = tmp.filePath(QStringLiteral("odd.gguf")).toStdString();
+            QVERIFY(w.writeFile(odd).ok());
+            p = expectRefused(odd, {"split.no 7 is out of range"});
+            QVERIFY2(check(p), qPrintable(p));
+        }
+        const QString third = QString::fromStdString((*parts)[2]);
+        const QString away = tmp.filePath(QStringLiteral("away.gguf"));
+        QVERIFY(QFile::rename(third, away));
+        p = expectRefused((*parts)[0], {"part 3 of 3", third, "is missing"});
+        QVERIFY2(check(p), qPrintable(p));
+        QVERIFY(!QFileInfo::exists(root));
+        const QString renamed = tmp.filePath(QStringLiteral("renamed.gguf"));
+        QVERIFY(QFile::copy(QString::fromStdString((*parts)[0]), renamed));
+        p = expectRefused(renamed.toStdString(),
+                          {"first of 3 parts", "-00001-of-00003.gguf", "cannot be found"});
+        QVERIFY2(check(p), qPrintable(p));
+
+        // With a model in the store: a broken part fails in the merge, a cancel after it; both
+        // leave exactly what was there (no temp folder, no half blob).
+        QVERIFY(store.importGguf(kStories.toStdString(), named("stories")).ok());
+        QFile cut(third);
+        const QByteArray bytes = readAll(away);
+        QVERIFY(cut.open(QIODevice::WriteOnly));
+        QVERIFY(cut.write(bytes.left(bytes.size() - 100)) == bytes.size() - 100);
+        cut.close();
+        p = expectRefused((*parts)[0], {"part 3 of 3", third});
+        QVERIFY2(check(p), qPrintable(p));
+        QVERIFY(QFile::remove(third));
+        QVERIFY(QFile::rename(away, third));
+        for (int stopAt : {1, 2, 3}) {
+            int calls = 0;
+            p = expectRefused((*parts)[0], {"cancelled"},
+                              [&](uint64_t, uint64_t) { return ++calls < stopAt; });
+            QVERIFY2(check(p), qPrintable(QString::number(stopAt) + ": " + p));
+        }
+        QCOMPARE(store.list()->size(), size_t(1));
+        QVERIFY(store.importGguf((*parts)[0]).ok()); // the set itself was fine all along
     }
 
     void sharedBlobsAndGarbageCollection() {
