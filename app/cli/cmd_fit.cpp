@@ -5,6 +5,8 @@
 #include "app/core/remote_gguf_header.h"
 #include "app/core/starter_catalog.h"
 #include "engine/fit/fit_report.h"
+#include "engine/fit/split_model.h"
+#include "engine/gguf/gguf_split.h"
 #include "engine/store/model_store.h"
 #include "engine/system/cpu_info.h"
 
@@ -16,6 +18,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTextStream>
 
 #include <memory>
@@ -47,6 +50,39 @@ Result<CatalogModel> findCatalogModel(const QString& path, const QString& id) {
                                        "catalog model; catalog ids: %2")
                             .arg(id, ids.join(QStringLiteral(", ")));
     return makeError(msg.toStdString());
+}
+
+// A local GGUF; for the first part of a split model ("x-00001-of-00003.gguf") every part, read
+// from the same folder in split.no order, since part 1 lists only its own tensors.
+Result<std::vector<std::unique_ptr<GgufFile>>> openLocalModel(const QString& path) {
+    auto first = GgufFile::open(path.toStdString());
+    if (!first) return std::move(first).takeError();
+    std::vector<std::unique_ptr<GgufFile>> parts;
+    parts.push_back(std::move(first).value());
+    if (!isSplitPart(*parts.front())) return parts;
+    const int64_t count = *parts.front()->getInt(kSplitCountKey);
+    const int64_t no = parts.front()->getInt(kSplitNoKey).value_or(0);
+    static const QRegularExpression re(QStringLiteral("-(\\d{5})-of-(\\d{5})\\.gguf$"),
+                                       QRegularExpression::CaseInsensitiveOption);
+    const auto m = re.match(path);
+    if (no != 0 || !m.hasMatch() || m.captured(1).toInt() != 1 || m.captured(2).toInt() != count)
+        return makeError(QStringLiteral("%1 is part %2 of a %3-part split model; give its first "
+                                        "part (<name>-00001-of-%4.gguf) with the others beside it")
+                             .arg(path)
+                             .arg(no + 1)
+                             .arg(count)
+                             .arg(count, 5, 10, QLatin1Char('0'))
+                             .toStdString());
+    const std::string prefix = path.left(m.capturedStart()).toStdString();
+    for (int i = 1; i < count; ++i) {
+        const std::string partPath = ggufSplitPath(prefix, i, int(count));
+        auto part = GgufFile::open(partPath);
+        if (!part)
+            return makeError("part " + std::to_string(i + 1) + " of " + std::to_string(count) +
+                             " of the split model: " + part.error());
+        parts.push_back(std::move(part).value());
+    }
+    return parts;
 }
 
 // "8G", "512M", "1.5GiB", "123456": bytes.
@@ -159,7 +195,8 @@ int runFit(const QStringList& args) {
         "buffers, overhead) and whether it fits this machine's RAM and GPU.\n"
         "MODEL is a GGUF file, a model in the store (llama3.2:1b), a catalog id, or a remote\n"
         "GGUF (an https URL, hf.co/user/repo:QUANT, hf:user/repo/file.gguf) of which only the\n"
-        "header is read, with HTTP Range requests.\n"
+        "header is read, with HTTP Range requests. For a split model give its first part\n"
+        "(x-00001-of-00003.gguf): every part's header is read (local parts from the same folder).\n"
         "With --json, prints one JSON object per line: per variant (the file itself first) and\n"
         "context."));
     p.addHelpOption();
@@ -239,7 +276,7 @@ int runFit(const QStringList& args) {
     machine.ramAvailableBytes = std::min(machine.ramAvailableBytes, machine.ramTotalBytes);
 
     // The model: a file, a store name, a catalog id, else a remote GGUF's header.
-    std::unique_ptr<GgufFile> gguf;
+    std::vector<std::unique_ptr<GgufFile>> localParts; // one, or every part of a split model
     std::unique_ptr<RemoteGguf> remote;
     std::optional<CatalogModel> entry;
     ModelShape shape;
@@ -257,12 +294,12 @@ int runFit(const QStringList& args) {
             localPath = QString::fromStdString(r->modelPath);
     }
     if (!localPath.isEmpty()) {
-        auto f = GgufFile::open(localPath.toStdString());
+        auto f = openLocalModel(localPath);
         if (!f) return fail(QString::fromStdString(f.error()));
-        auto s = shapeFromGguf(**f);
+        auto s = shapeFromGguf(*f->front());
         if (!s) return fail(QString::fromStdString(s.error()));
         shape = *s;
-        gguf = std::move(*f);
+        localParts = std::move(*f);
     } else if (looksLikeRemoteGguf(target)) {
         DownloadSettings settings = DownloadSettings::fromEnvironment();
         if (p.isSet(hfEndpoint)) settings.hfEndpoint = QUrl(p.value(hfEndpoint));
@@ -280,7 +317,9 @@ int runFit(const QStringList& args) {
         shape = m->shape;
         entry = std::move(*m);
     }
-    const GgufFile* header = gguf ? gguf.get() : remote ? remote->gguf.get() : nullptr;
+    std::vector<const GgufFile*> headers; // empty for a catalog entry
+    if (remote) headers = remote->headers();
+    for (const auto& f : localParts) headers.push_back(f.get());
     std::vector<std::string> wanted;
     for (const auto& v : p.value(variants).split(QLatin1Char(','), Qt::SkipEmptyParts))
         wanted.push_back(v.trimmed().toStdString());
@@ -315,11 +354,18 @@ int runFit(const QStringList& args) {
             << " heads / " << shape.nHeadKv << " KV heads, vocab " << shape.nVocab
             << ", max context " << shape.nCtxTrain
             << (shape.tiedEmbeddings ? ", tied embeddings" : "") << ")\n";
+        if (headers.size() > 1)
+            out << "Split model: " << headers.size()
+                << " parts, estimated as the merged file the store keeps\n";
         if (remote)
-            out << "Remote: " << remote->displayName << ", header read with " << remote->requests
-                << " range request(s): " << hearth::byteSizeText(remote->bytesRead) << " of "
-                << (remote->fileSize >= 0 ? hearth::byteSizeText(remote->fileSize)
-                                          : QStringLiteral("?"))
+            out << "Remote: " << remote->displayName
+                << (remote->laterParts.empty() ? QStringLiteral(", header")
+                                               : QStringLiteral(" and %1 more part(s), headers")
+                                                     .arg(remote->laterParts.size()))
+                << " read with " << remote->totalRequests()
+                << " range request(s): " << hearth::byteSizeText(remote->totalBytesRead()) << " of "
+                << (remote->totalFileSize() >= 0 ? hearth::byteSizeText(remote->totalFileSize())
+                                                 : QStringLiteral("?"))
                 << "\n";
         out << "Machine: RAM " << hearth::byteSizeText(machine.ramTotalBytes) << " total, "
             << hearth::byteSizeText(machine.ramAvailableBytes) << " available; GPU: "
@@ -332,11 +378,12 @@ int runFit(const QStringList& args) {
     }
     for (int64_t c : contexts) {
         opt.nCtx = c;
-        auto report = header ? fitReportForGguf(*header, wanted, opt, machine)
-                             : fitReportForCatalog(*entry, opt, machine);
+        auto report = !headers.empty() ? fitReportForGgufParts(headers, wanted, opt, machine)
+                                       : fitReportForCatalog(*entry, opt, machine);
         if (!report) return fail(QString::fromStdString(report.error()));
         // A header alone knows the data size only from its tensor table; the server knows better.
-        if (remote && remote->fileSize > 0 && !report->rows.empty())
+        // (A split model's row is the merged file, sized exactly from the parts' headers.)
+        if (remote && remote->laterParts.empty() && remote->fileSize > 0 && !report->rows.empty())
             report->rows.front().fileBytes = static_cast<uint64_t>(remote->fileSize);
         if (p.isSet(json)) {
             for (size_t i = 0; i < report->rows.size(); ++i)

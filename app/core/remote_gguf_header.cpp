@@ -4,12 +4,15 @@
 #include "app/core/byte_size.h"
 #include "app/core/download_http.h"
 #include "app/core/hf_client.h"
+#include "engine/gguf/gguf_split.h"
 
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QRegularExpression>
+
+#include <utility>
 
 namespace hearth {
 
@@ -18,6 +21,9 @@ namespace {
 constexpr qint64 kMaxErrorBody = 64 * 1024;
 constexpr int kMaxRedirects = 10;
 constexpr int kMaxRetries = 3; // transient failures (network, 5xx, 408, 429), for the whole read
+constexpr int kMaxSplitParts = 256; // gguf-split sets are tens of parts; more is not a model
+// Later parts hold split.* keys and tensor infos only: a small first range is enough.
+constexpr qint64 kPartFirstRangeBytes = 256 * 1024;
 
 bool isTransient(int status) {
     return status == 0 || status == 408 || status == 429 || status >= 500;
@@ -67,7 +73,47 @@ QString nameFromUrl(const QUrl& url) {
     return url.fileName();
 }
 
+// The URL of part `number` (1-based) of a split model whose first part is at `first`
+// (".../x-00001-of-00003.gguf"); invalid when the name is not part 1 of `count`.
+QUrl splitPartUrl(const QUrl& first, int number, int count) {
+    static const QRegularExpression re(QStringLiteral("-(\\d{5})-of-(\\d{5})\\.gguf$"),
+                                       QRegularExpression::CaseInsensitiveOption);
+    const QString path = first.path();
+    const auto m = re.match(path);
+    if (!m.hasMatch() || m.captured(1).toInt() != 1 || m.captured(2).toInt() != count) return {};
+    QUrl out = first;
+    out.setPath(path.left(m.capturedStart()) + QStringLiteral("-%1-of-%2.gguf")
+                                                   .arg(number, 5, 10, QLatin1Char('0'))
+                                                   .arg(count, 5, 10, QLatin1Char('0')));
+    return out;
+}
+
 } // namespace
+
+std::vector<const GgufFile*> RemoteGguf::headers() const {
+    std::vector<const GgufFile*> out{gguf.get()};
+    for (const auto& p : laterParts) out.push_back(p->gguf.get());
+    return out;
+}
+
+qint64 RemoteGguf::totalFileSize() const {
+    qint64 total = fileSize;
+    for (const auto& p : laterParts)
+        total = total < 0 || p->fileSize < 0 ? -1 : total + p->fileSize;
+    return total;
+}
+
+qint64 RemoteGguf::totalBytesRead() const {
+    qint64 total = bytesRead;
+    for (const auto& p : laterParts) total += p->bytesRead;
+    return total;
+}
+
+int RemoteGguf::totalRequests() const {
+    int total = requests;
+    for (const auto& p : laterParts) total += p->requests;
+    return total;
+}
 
 bool looksLikeRemoteGguf(const QString& spec) {
     const QString s = spec.trimmed();
@@ -361,13 +407,71 @@ bool RemoteGgufHeader::tryParse(QString* parseError) {
 
 void RemoteGgufHeader::succeed() {
     dropReply();
+    const auto count = result_->gguf->getInt(kSplitCountKey);
+    if (followSplit_ && count && *count > 1) {
+        if (result_->laterParts.empty()) {
+            // Checked once, at part 1: which set this is and where its other parts are.
+            const qint64 no = result_->gguf->getInt(kSplitNoKey).value_or(0);
+            if (no != 0)
+                return fail(QStringLiteral("%1 is part %2 of a %3-part split model; give its "
+                                           "first part (-00001-of-%4.gguf)")
+                                .arg(result_->displayName)
+                                .arg(no + 1)
+                                .arg(*count)
+                                .arg(*count, 5, 10, QLatin1Char('0')));
+            if (*count > kMaxSplitParts)
+                return fail(QStringLiteral("%1 says the model has %2 parts (more than %3)")
+                                .arg(result_->displayName)
+                                .arg(*count)
+                                .arg(kMaxSplitParts));
+            if (!splitPartUrl(result_->url, 2, int(*count)).isValid())
+                return fail(QStringLiteral("%1 is part 1 of a %2-part split model, but its name "
+                                           "does not end in -00001-of-%3.gguf, so the other parts "
+                                           "cannot be found")
+                                .arg(result_->displayName)
+                                .arg(*count)
+                                .arg(*count, 5, 10, QLatin1Char('0')));
+        }
+        if (qint64(result_->laterParts.size()) + 1 < *count) return readNextPart();
+    }
     done_ = true;
     emit finished();
+}
+
+void RemoteGgufHeader::readNextPart() {
+    const int count = int(*result_->gguf->getInt(kSplitCountKey));
+    const int number = int(result_->laterParts.size()) + 2;
+    RemoteHeaderLimits partLimits = limits_;
+    partLimits.firstRangeBytes = std::min(limits_.firstRangeBytes, kPartFirstRangeBytes);
+    part_ = new RemoteGgufHeader(nam_, settings_, partLimits, this);
+    part_->followSplit_ = false;
+    connect(part_, &RemoteGgufHeader::finished, this, &RemoteGgufHeader::onPartFinished);
+    part_->start(splitPartUrl(result_->url, number, count).toString());
+}
+
+void RemoteGgufHeader::onPartFinished() {
+    RemoteGgufHeader* part = std::exchange(part_, nullptr);
+    if (!part || done_) return;
+    part->deleteLater(); // it is still emitting
+    const int number = int(result_->laterParts.size()) + 2;
+    const qint64 count = *result_->gguf->getInt(kSplitCountKey);
+    std::unique_ptr<RemoteGguf> got = part->take();
+    if (!part->error().isEmpty() || !got || !got->gguf)
+        return fail(QStringLiteral("part %1 of %2 of the split model: %3")
+                        .arg(number)
+                        .arg(count)
+                        .arg(part->error()));
+    result_->laterParts.push_back(std::move(got));
+    succeed();
 }
 
 void RemoteGgufHeader::fail(const QString& message) {
     if (done_) return;
     dropReply();
+    if (RemoteGgufHeader* part = std::exchange(part_, nullptr)) {
+        part->disconnect(this);
+        part->deleteLater();
+    }
     done_ = true;
     error_ = message;
     result_.reset();

@@ -6,6 +6,9 @@
 // file list. huggingface.co URLs follow HF_ENDPOINT; plain http is allowed on loopback only.
 // Transient failures (network, 5xx, 408, 429) and connections dropped inside a range are
 // retried a few times with backoff, continuing from the last byte that arrived.
+// A first part of a split model ("x-00001-of-00003.gguf", split.count > 1) is followed by the
+// other parts' headers, named the gguf-split way beside it, so the result describes the whole
+// model; a part that cannot be read fails the read.
 #include "app/core/download_settings.h"
 #include "engine/gguf/gguf_file.h"
 
@@ -18,6 +21,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -37,6 +41,15 @@ struct RemoteGguf {
     int requests = 0;     // ranged GETs made for the header (redirect hops not counted)
     QByteArray bytes;     // the prefix the header was parsed from
     std::unique_ptr<GgufFile> gguf;
+    // A split model: parts 2..N, each read like this one; empty for a single file.
+    std::vector<std::unique_ptr<RemoteGguf>> laterParts;
+
+    // Every part's header in split.no order (just `gguf` for a single file).
+    std::vector<const GgufFile*> headers() const;
+    // Over all parts: -1 when a size is unknown.
+    qint64 totalFileSize() const;
+    qint64 totalBytesRead() const;
+    int totalRequests() const;
 };
 
 struct RemoteHeaderLimits {
@@ -69,6 +82,8 @@ signals:
 
 private:
     void resolveHf(const QString& repo, const QString& tag);
+    void readNextPart(); // a split model: the next part's header, or done
+    void onPartFinished();
     void fetchRange(const QUrl& url, qint64 start, qint64 end, int hops);
     void onHeaders();
     void onData();
@@ -97,6 +112,8 @@ private:
     QByteArray errorBody_;
     bool done_ = false;
     QString error_;
+    bool followSplit_ = true;          // false for a reader of one part of a split model
+    RemoteGgufHeader* part_ = nullptr; // the part being read now (a child)
 };
 
 // Runs a RemoteGgufHeader to completion in a local event loop (for the command line).

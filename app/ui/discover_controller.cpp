@@ -133,79 +133,139 @@ void DiscoverController::openRepo(const QString& repoId) {
 }
 
 void DiscoverController::estimateRepoFits(const QString& repoId) {
-    // One header (a few MB of the smallest file, by Range) gives the model's shape; every quant
-    // listed is judged on it for this machine at a 4096-token context.
+    // A previous repository's estimates are not wanted.
+    if (header_) header_->deleteLater();
+    header_ = nullptr;
+    for (const QPointer<RemoteGgufHeader>& h : std::as_const(splitHeaders_))
+        if (h) h->deleteLater();
+    splitHeaders_.clear();
+
+    // One header (a few MB of the smallest single file, by Range) gives the model's shape; every
+    // single-file quant listed is judged on it for this machine at a 4096-token context.
     int pick = -1;
     for (int i = 0; i < files_.size(); ++i) {
         const QVariantMap m = files_[i].toMap();
-        // A split model's first part lists only its own tensors: not a whole model's header.
         if (m.value(QStringLiteral("pullable")).toBool() &&
             m.value(QStringLiteral("parts")).toInt() <= 1 &&
             (pick < 0 || m.value(QStringLiteral("size")).toLongLong() <
                              files_[pick].toMap().value(QStringLiteral("size")).toLongLong()))
             pick = i;
     }
-    if (header_) header_->deleteLater(); // a previous repository's estimate is not wanted
-    header_ = nullptr;
-    if (pick < 0) return;
-    const QString path = files_[pick].toMap().value(QStringLiteral("path")).toString();
-    auto* header = new RemoteGgufHeader(manager_->network(), manager_->settings(), {}, this);
-    header_ = header;
-    connect(header, &RemoteGgufHeader::finished, this, [this, header, repoId, path] {
-        header->deleteLater();
-        if (header_ != header || repoId != repo_) return;
-        header_ = nullptr;
-        std::unique_ptr<RemoteGguf> remote = header->take();
-        QString problem = header->error();
-        std::optional<fit::FitReport> report;
-        if (problem.isEmpty() && remote && remote->gguf) {
-            std::vector<std::string> variants;
-            for (const QVariant& v : std::as_const(files_)) {
-                const std::string q =
-                    v.toMap().value(QStringLiteral("quant")).toString().toStdString();
-                if (fit::quantVariantByName(q) &&
-                    std::find(variants.begin(), variants.end(), q) == variants.end())
-                    variants.push_back(q);
-            }
-            fit::EstimateOptions options; // 4096-token context, F16 KV cache
-            options.threads = std::max(1, cpuInfo().physicalCores);
-            auto r =
-                fit::fitReportForGguf(*remote->gguf, variants, options, fit::probeMachineMemory());
-            if (r)
-                report = std::move(*r);
-            else
-                problem = QString::fromStdString(r.error());
+    if (pick >= 0) {
+        const QString path = files_[pick].toMap().value(QStringLiteral("path")).toString();
+        auto* header = new RemoteGgufHeader(manager_->network(), manager_->settings(), {}, this);
+        header_ = header;
+        connect(header, &RemoteGgufHeader::finished, this, [this, header, repoId, path] {
+            header->deleteLater();
+            if (header_ != header || repoId != repo_) return;
+            header_ = nullptr;
+            applySingleFileFits(header, path);
+        });
+        header->start(hf_->resolveUrl(repoId, path).toString());
+    }
+    // A split model's part 1 lists only its own tensors: each split row is judged on the headers
+    // of all its parts (the reader follows them), as the merged file the download stores.
+    for (int i = 0; i < files_.size(); ++i) {
+        const QVariantMap m = files_[i].toMap();
+        if (m.value(QStringLiteral("parts")).toInt() <= 1) continue;
+        const QString path = m.value(QStringLiteral("path")).toString();
+        auto* header = new RemoteGgufHeader(manager_->network(), manager_->settings(), {}, this);
+        splitHeaders_.append(header);
+        connect(header, &RemoteGgufHeader::finished, this, [this, header, repoId, path] {
+            header->deleteLater();
+            if (!splitHeaders_.removeOne(header) || repoId != repo_) return;
+            applySplitFit(header, path);
+        });
+        header->start(hf_->resolveUrl(repoId, path).toString());
+    }
+}
+
+namespace {
+
+fit::EstimateOptions discoverOptions() {
+    fit::EstimateOptions options; // 4096-token context, F16 KV cache
+    options.threads = std::max(1, cpuInfo().physicalCores);
+    return options;
+}
+
+// A files_ row's badge: the row's verdict, or why there is none (never a guess).
+void setRowFit(QVariantMap& m, const fit::FitRow* row, const QString& problem) {
+    if (row) {
+        m[QStringLiteral("verdict")] =
+            QString::fromUtf8(fit::verdictName(row->fit.verdict).data(),
+                              qsizetype(fit::verdictName(row->fit.verdict).size()));
+        m[QStringLiteral("fit")] = verdictText(row->fit.verdict);
+        m[QStringLiteral("fitDetail")] = QString::fromStdString(row->fit.summary);
+    } else {
+        m[QStringLiteral("verdict")] = QString();
+        m[QStringLiteral("fit")] = QString();
+        m[QStringLiteral("fitDetail")] =
+            problem.isEmpty() ? QStringLiteral("no estimate for this file")
+                              : QStringLiteral("estimate unavailable: %1").arg(problem);
+    }
+}
+
+} // namespace
+
+void DiscoverController::applySingleFileFits(RemoteGgufHeader* header, const QString& path) {
+    std::unique_ptr<RemoteGguf> remote = header->take();
+    QString problem = header->error();
+    std::optional<fit::FitReport> report;
+    if (problem.isEmpty() && remote && remote->gguf) {
+        std::vector<std::string> variants;
+        for (const QVariant& v : std::as_const(files_)) {
+            const std::string q = v.toMap().value(QStringLiteral("quant")).toString().toStdString();
+            if (fit::quantVariantByName(q) &&
+                std::find(variants.begin(), variants.end(), q) == variants.end())
+                variants.push_back(q);
         }
-        for (QVariant& v : files_) {
-            QVariantMap m = v.toMap();
-            const fit::FitRow* row = nullptr;
-            if (report)
-                for (const fit::FitRow& fr : report->rows) {
-                    if (!fr.error.empty()) continue;
-                    // The file whose header was read is judged as stored; the others re-typed.
-                    const bool same =
-                        fr.isFile ? m.value(QStringLiteral("path")).toString() == path
-                                  : QString::fromStdString(fr.variant)
-                                            .compare(m.value(QStringLiteral("quant")).toString(),
-                                                     Qt::CaseInsensitive) == 0;
-                    if (same && (!row || fr.isFile)) row = &fr;
-                }
-            if (row) {
-                m[QStringLiteral("verdict")] =
-                    QString::fromUtf8(fit::verdictName(row->fit.verdict).data(),
-                                      qsizetype(fit::verdictName(row->fit.verdict).size()));
-                m[QStringLiteral("fit")] = verdictText(row->fit.verdict);
-                m[QStringLiteral("fitDetail")] = QString::fromStdString(row->fit.summary);
-            } else {
-                m[QStringLiteral("fitDetail")] =
-                    problem.isEmpty() ? QStringLiteral("no estimate for this file")
-                                      : QStringLiteral("no estimate: %1").arg(problem);
+        auto r = fit::fitReportForGguf(*remote->gguf, variants, discoverOptions(),
+                                       fit::probeMachineMemory());
+        if (r)
+            report = std::move(*r);
+        else
+            problem = QString::fromStdString(r.error());
+    }
+    for (QVariant& v : files_) {
+        QVariantMap m = v.toMap();
+        if (m.value(QStringLiteral("parts")).toInt() > 1) continue; // judged on its own parts
+        const fit::FitRow* row = nullptr;
+        if (report)
+            for (const fit::FitRow& fr : report->rows) {
+                if (!fr.error.empty()) continue;
+                // The file whose header was read is judged as stored; the others re-typed.
+                const bool same =
+                    fr.isFile ? m.value(QStringLiteral("path")).toString() == path
+                              : QString::fromStdString(fr.variant)
+                                        .compare(m.value(QStringLiteral("quant")).toString(),
+                                                 Qt::CaseInsensitive) == 0;
+                if (same && (!row || fr.isFile)) row = &fr;
             }
-            v = m;
-        }
-        emit filesChanged();
-    });
-    header->start(hf_->resolveUrl(repoId, path).toString());
+        setRowFit(m, row, problem);
+        v = m;
+    }
+    emit filesChanged();
+}
+
+void DiscoverController::applySplitFit(RemoteGgufHeader* header, const QString& path) {
+    std::unique_ptr<RemoteGguf> remote = header->take();
+    QString problem = header->error();
+    std::optional<fit::FitReport> report;
+    if (problem.isEmpty() && remote && remote->gguf) {
+        auto r = fit::fitReportForGgufParts(remote->headers(), {}, discoverOptions(),
+                                            fit::probeMachineMemory());
+        if (r)
+            report = std::move(*r);
+        else
+            problem = QString::fromStdString(r.error());
+    }
+    for (QVariant& v : files_) {
+        QVariantMap m = v.toMap();
+        if (m.value(QStringLiteral("path")).toString() != path) continue;
+        setRowFit(m, report ? &report->rows.front() : nullptr, problem);
+        v = m;
+    }
+    emit filesChanged();
 }
 
 void DiscoverController::pull(const QString& spec) {

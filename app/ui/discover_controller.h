@@ -69,6 +69,8 @@ private:
     void setError(const QString& e);
     void loadCatalog();
     void estimateRepoFits(const QString& repoId);
+    void applySingleFileFits(RemoteGgufHeader* header, const QString& path);
+    void applySplitFit(RemoteGgufHeader* header, const QString& path);
 
     QString query_, sort_ = QStringLiteral("downloads"), error_, repo_;
     QVariantList results_, files_, catalog_;
@@ -78,6 +80,7 @@ private:
     std::unique_ptr<HfClient> hf_;
     DownloadListModel* downloads_;
     QPointer<RemoteGgufHeader> header_; // the open repository's fit estimate, while it runs
+    QList<QPointer<RemoteGgufHeader>> splitHeaders_; // its split rows' estimates, while they run
 };
 
 } // namespace hearth

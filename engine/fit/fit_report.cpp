@@ -1,8 +1,10 @@
 #include "engine/fit/fit_report.h"
 
 #include "engine/fit/quant_mix.h"
+#include "engine/fit/split_model.h"
 #include "engine/fit/tensor_layout.h"
 #include "engine/fit/tensor_plan.h"
+#include "engine/gguf/gguf_split.h"
 
 namespace hearth::fit {
 
@@ -51,34 +53,35 @@ Status checkContext(const EstimateOptions& o) {
     return {};
 }
 
-} // namespace
-
-Result<FitReport> fitReportForGguf(const GgufFile& file, const std::vector<std::string>& variants,
-                                   const EstimateOptions& options, const MachineMemory& machine,
-                                   const SafetyMargin& margin) {
+// A GGUF model's report: `meta` holds the metadata, `tensorSlots` every tensor as stored.
+// fileBytes 0: a complete file's size from the header and the tensors.
+Result<FitReport> reportForStoredModel(const GgufFile& meta,
+                                       const std::vector<TensorSlot>& tensorSlots,
+                                       uint64_t headerBytes, uint64_t fileBytes,
+                                       const std::vector<std::string>& variants,
+                                       const EstimateOptions& options, const MachineMemory& machine,
+                                       const SafetyMargin& margin) {
     if (auto st = checkContext(options); !st) return std::move(st).takeError();
-    auto shape = shapeFromGguf(file);
+    auto shape = shapeFromGguf(meta);
     if (!shape) return std::move(shape).takeError();
     auto wanted = resolveVariants(variants);
     if (!wanted) return std::move(wanted).takeError();
     FitReport report;
-    report.model = file.path();
+    report.model = meta.path();
     report.shape = *shape;
     report.nCtx = options.nCtx;
     EstimateOptions o = options;
-    if (o.ggufHeaderBytes == 0) o.ggufHeaderBytes = file.dataOffset();
+    if (o.ggufHeaderBytes == 0) o.ggufHeaderBytes = headerBytes;
 
-    const auto tensorSlots = slotsFromGguf(file);
     std::string ownName = "file";
-    if (auto ft = file.getInt("general.file_type"))
+    if (auto ft = meta.getInt("general.file_type"))
         if (auto v = quantVariantByFileType(*ft)) ownName = std::string(v->name);
     auto own = planAsStored(tensorSlots, report.shape, ownName);
     if (!own) return std::move(own).takeError();
     FitRow fileRow;
     fileRow.variant = ownName;
     fileRow.isFile = true;
-    fileRow.fileBytes = file.dataOffset() + own->totalBytes; // what a complete file holds
-    if (file.mapping()) fileRow.fileBytes = file.fileSize();
+    fileRow.fileBytes = fileBytes ? fileBytes : headerBytes + own->totalBytes;
     fileRow.fit = judgeFit(report.shape, *own, o, machine, margin);
     report.rows.push_back(std::move(fileRow));
 
@@ -87,6 +90,33 @@ Result<FitReport> fitReportForGguf(const GgufFile& file, const std::vector<std::
         addVariantRow(report, tensorSlots, v, o, machine, margin, FitRow{});
     pickRecommendation(report);
     return report;
+}
+
+} // namespace
+
+Result<FitReport> fitReportForGguf(const GgufFile& file, const std::vector<std::string>& variants,
+                                   const EstimateOptions& options, const MachineMemory& machine,
+                                   const SafetyMargin& margin) {
+    if (isSplitPart(file))
+        return makeError("this is one part of a split model (" +
+                         std::to_string(*file.getInt(kSplitCountKey)) +
+                         " parts); its tensors are only part of the model's, so every part is "
+                         "needed for an estimate");
+    return reportForStoredModel(file, slotsFromGguf(file), file.dataOffset(),
+                                file.mapping() ? file.fileSize() : 0, variants, options, machine,
+                                margin);
+}
+
+Result<FitReport> fitReportForGgufParts(const std::vector<const GgufFile*>& parts,
+                                        const std::vector<std::string>& variants,
+                                        const EstimateOptions& options,
+                                        const MachineMemory& machine, const SafetyMargin& margin) {
+    if (parts.size() == 1 && parts.front() && !isSplitPart(*parts.front()))
+        return fitReportForGguf(*parts.front(), variants, options, machine, margin);
+    auto layout = splitModelLayout(parts);
+    if (!layout) return std::move(layout).takeError();
+    return reportForStoredModel(*parts.front(), layout->tensorSlots, layout->headerBytes,
+                                layout->fileBytes, variants, options, machine, margin);
 }
 
 Result<FitReport> fitReportForCatalog(const CatalogModel& model, const EstimateOptions& options,

@@ -43,10 +43,18 @@ struct FitReport {
     int recommended = -1; // index into rows
 };
 
-// `variants` empty: standardQuantVariants().
+// `variants` empty: standardQuantVariants(). A part of a split model is refused (its tensors are
+// a fraction of the model's): use fitReportForGgufParts.
 Result<FitReport> fitReportForGguf(const GgufFile& file, const std::vector<std::string>& variants,
                                    const EstimateOptions& options, const MachineMemory& machine,
                                    const SafetyMargin& margin = {});
+// A split model from all its parts' headers, in split.no order (split_model.h checks the set);
+// the file row is the merged model. One part that is not a split part is fitReportForGguf.
+Result<FitReport> fitReportForGgufParts(const std::vector<const GgufFile*>& parts,
+                                        const std::vector<std::string>& variants,
+                                        const EstimateOptions& options,
+                                        const MachineMemory& machine,
+                                        const SafetyMargin& margin = {});
 Result<FitReport> fitReportForCatalog(const CatalogModel& model, const EstimateOptions& options,
                                       const MachineMemory& machine,
                                       const SafetyMargin& margin = {});

@@ -1,5 +1,8 @@
 // hearth-cli fit, run as a process: the table, the --json objects (file first, the four parts
-// adding up to the total), catalog ids, machine overrides that force each verdict, and bad input.
+// adding up to the total), catalog ids, machine overrides that force each verdict, a local split
+// model by its first part, and bad input.
+#include "engine/gguf/gguf_file.h"
+#include "engine/gguf/gguf_split.h"
 #include "tests/cli_process.h"
 
 #include <QFile>
@@ -160,6 +163,53 @@ private slots:
         const Run missing = runCli({"llama3.2:7b", "--models", root.path(), "--catalog", kCatalog});
         QCOMPARE(missing.code, 1);
         QVERIFY2(missing.err.contains("model in the store"), qPrintable(missing.err));
+    }
+
+    // A local split model by its first part: every part is read from the folder, and the output
+    // is the unsplit file's (the file row is the merged model the store would keep).
+    void localSplitFirstPartFitsLikeTheFile() {
+        QTemporaryDir dir;
+        const QString spm = QStringLiteral(
+            HEARTH_SHARED_DIR "/conformance/models/cf-b-llama-spm/cf-b-llama-spm-F32.gguf");
+        auto whole = hearth::GgufFile::open(spm.toStdString());
+        QVERIFY(whole.ok());
+        auto parts = hearth::splitGguf(spm.toStdString(), ((*whole)->tensors().size() + 2) / 3,
+                                       dir.filePath("spm-F32").toStdString());
+        QVERIFY(parts.ok());
+        QCOMPARE(parts->size(), size_t(3));
+        const QString first = QString::fromStdString(parts->front());
+        for (const QStringList& machine :
+             {QStringList{"--ram-total", "16G", "--vram", "0"},
+              QStringList{"--ram-total", "16G", "--vram", "8G"},
+              QStringList{"--ram-total", "1G", "--ram-available", "150M", "--vram", "0"}}) {
+            const QStringList common = QStringList{"--json", "--ctx", "2048"} + machine;
+            const Run split = runCli(QStringList{first} + common);
+            QVERIFY2(split.code == 0, qPrintable(split.err));
+            const Run file = runCli(QStringList{spm} + common);
+            QCOMPARE(file.code, 0);
+            QCOMPARE(split.out, file.out);
+            QCOMPARE(num(jsonLines(split.out).first(), "file_bytes"), double(QFile(spm).size()));
+        }
+        const Run table = runCli({first, "--ram-total", "16G", "--vram", "0"});
+        QCOMPARE(table.code, 0);
+        QVERIFY2(table.out.contains("Split model: 3 parts"), qPrintable(table.out));
+
+        // A later part names the first; a missing part is an error, never part 1's estimate.
+        Run r = runCli(QStringList{QString::fromStdString((*parts)[1])});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("is part 2 of a 3-part split model; give its first part"),
+                 qPrintable(r.err));
+        QVERIFY(QFile::remove(QString::fromStdString((*parts)[2])));
+        r = runCli({first, "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("part 3 of 3 of the split model"), qPrintable(r.err));
+        QCOMPARE(r.out, QString());
+        // A part renamed out of the gguf-split pattern cannot lead to its siblings.
+        const QString renamed = dir.filePath("renamed.gguf");
+        QVERIFY(QFile::rename(first, renamed));
+        r = runCli(QStringList{renamed});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("is part 1 of a 3-part split model"), qPrintable(r.err));
     }
 
     void badInputFailsClearly() {

@@ -1,8 +1,11 @@
 // Memory fit of a remote GGUF, read header-only with HTTP Range requests from a loopback mock of
 // Hugging Face and its CDN (tests/net/mock_hub): the fit equals the local file's, far fewer bytes
 // than the file are served, and 404s, non-GGUF files and servers that ignore Range fail clearly.
+// A split model (gguf-split parts) is read part by part and fits like the unsplit file; a part
+// that cannot be read fails the read instead of estimating from part 1's share of the tensors.
 #include "app/core/remote_gguf_header.h"
 #include "engine/fit/fit_report.h"
+#include "engine/gguf/gguf_split.h"
 #include "net/mock_hub.h"
 
 #include <QFile>
@@ -11,6 +14,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
 
@@ -51,6 +55,7 @@ void compareReports(const fit::FitReport& remote, const fit::FitReport& local) {
         const auto& a = remote.rows[i];
         const auto& b = local.rows[i];
         QCOMPARE(a.variant, b.variant);
+        QCOMPARE(a.isFile, b.isFile);
         QCOMPARE(a.error, b.error);
         QCOMPARE(a.fit.estimate.weightsBytes, b.fit.estimate.weightsBytes);
         QCOMPARE(a.fit.estimate.kvBytes, b.fit.estimate.kvBytes);
@@ -69,6 +74,7 @@ class TestFitRemote : public QObject {
     MockHub hub;
     QNetworkAccessManager nam;
     DownloadSettings settings;
+    QTemporaryDir partsDir;
 
     // Runs one header read against the mock (its servers need this event loop).
     std::unique_ptr<RemoteGguf> fetch(const QString& spec, QString* error,
@@ -95,6 +101,23 @@ private slots:
                       {"tiny-Q8_0.gguf", readAll(kTinyQ8)},
                       {"junk-Q4_0.gguf", QByteArray(300000, 'x')}};
         hub.addRepo(tiny);
+        // The spm model as 3 gguf-split parts; and a copy of the set whose part 2 is missing.
+        auto whole = GgufFile::open(kSpm.toStdString());
+        QVERIFY(whole.ok());
+        auto parts = splitGguf(kSpm.toStdString(), ((*whole)->tensors().size() + 2) / 3,
+                               partsDir.filePath("spm-F32").toStdString());
+        QVERIFY(parts.ok());
+        QCOMPARE(parts->size(), size_t(3));
+        MockHfRepo split, gap;
+        split.id = "fit/split-GGUF";
+        gap.id = "fit/split-gap-GGUF";
+        for (size_t i = 0; i < parts->size(); ++i) {
+            const QString path = QString::fromStdString((*parts)[i]);
+            split.files.push_back({QFileInfo(path).fileName(), readAll(path)});
+            if (i != 1) gap.files.push_back(split.files.back());
+        }
+        hub.addRepo(split);
+        hub.addRepo(gap);
         settings.hfEndpoint = hub.apiUrl();
         settings.stallTimeoutMs = 10000;
     }
@@ -205,6 +228,58 @@ private slots:
         settings.backoffBaseMs = 1000;
     }
 
+    // hf.co/owner/repo:QUANT naming a split quant: all three headers, the unsplit file's fit
+    // (the file row is the merged model: its size and header), a small read of each part.
+    void splitModelFitEqualsUnsplitFile() {
+        const qint64 before = served();
+        const qsizetype logBefore = hub.cdn.log.size();
+        QString error;
+        auto remote = fetch(QStringLiteral("hf.co/fit/split-GGUF:F32"), &error);
+        QVERIFY2(remote, qPrintable(error));
+        QCOMPARE(remote->displayName, QStringLiteral("fit/split-GGUF/spm-F32-00001-of-00003.gguf"));
+        QCOMPARE(remote->laterParts.size(), size_t(2));
+        QCOMPARE(remote->headers().size(), size_t(3));
+        QCOMPARE(remote->totalRequests(), 3);
+        const qint64 fileSize = QFileInfo(kSpm).size();
+        qInfo("split model: %lld bytes served for headers of %lld bytes of parts",
+              served() - before, remote->totalFileSize());
+        QVERIFY(remote->totalFileSize() > fileSize); // each part has its own header
+        QVERIFY((served() - before) * 10 < fileSize);
+        // Parts 2 and 3 hold no vocabulary: they are asked for a small first range.
+        QStringList ranges;
+        for (qsizetype i = logBefore; i < hub.cdn.log.size(); ++i)
+            ranges << QString::fromLatin1(hub.cdn.log.at(i).path + " " +
+                                          hub.cdn.log.at(i).header("range"));
+        QCOMPARE(ranges.size(), 3);
+        QVERIFY2(ranges[1].endsWith("bytes=0-262143"), qPrintable(ranges.join(", ")));
+
+        auto local = GgufFile::open(kSpm.toStdString());
+        QVERIFY(local.ok());
+        for (int64_t ctx : {2048, 16384}) {
+            fit::EstimateOptions o;
+            o.nCtx = ctx;
+            o.threads = 4;
+            auto split = fit::fitReportForGgufParts(remote->headers(), {}, o, machine());
+            QVERIFY2(split.ok(), split.ok() ? "" : split.error().c_str());
+            const auto whole = reportFor(**local, ctx);
+            compareReports(*split, whole);
+            QCOMPARE(split->rows.front().fileBytes, uint64_t(fileSize));
+        }
+        // Part 1's header alone is refused by the estimator, not judged on a third of the model.
+        QVERIFY(!fit::fitReportForGguf(*remote->gguf, {}, fit::EstimateOptions{}, machine()).ok());
+    }
+
+    // A part that 404s fails the whole read (the error names the part); a later part named
+    // directly points at the first.
+    void splitModelPartErrors() {
+        QString error;
+        QVERIFY(!fetch(QStringLiteral("hf.co/fit/split-gap-GGUF:F32"), &error));
+        QVERIFY2(error.contains("part 2 of 3") && error.contains("not found"), qPrintable(error));
+        QVERIFY(!fetch(QStringLiteral("hf:fit/split-GGUF/spm-F32-00002-of-00003.gguf"), &error));
+        QVERIFY2(error.contains("is part 2 of a 3-part split model; give its first part"),
+                 qPrintable(error));
+    }
+
     void errorsAreClear() {
         QString error;
         QVERIFY(!fetch(QStringLiteral("hf.co/fit/no-such-repo:Q4_K_M"), &error));
@@ -261,7 +336,8 @@ private slots:
         hub.ignoreRangeOnce = false;
     }
 
-    // hearth-cli fit URL --json: the same objects as for the local file (the size from the server).
+    // hearth-cli fit URL --json: the same objects as for the local file (the size from the server),
+    // for a single file and for a split model.
     void cliFitsAUrlLikeTheFile() {
         auto run = [](const QStringList& args) {
             QProcess p;
@@ -292,6 +368,24 @@ private slots:
                 common);
         QCOMPARE(bad.first, 1);
         QVERIFY2(bad.second.contains("no GGUF file matching 'Q3_K_S'"), bad.second.constData());
+        // A split quant: every part's header; the output is the unsplit file's, byte for byte.
+        const auto split =
+            run(QStringList{"hf.co/fit/split-GGUF:F32", "--hf-endpoint", hub.apiUrl().toString()} +
+                common);
+        QVERIFY2(split.first == 0, split.second.constData());
+        QCOMPARE(split.second, local.second);
+        const auto gap = run(QStringList{"hf:fit/split-gap-GGUF/spm-F32-00001-of-00003.gguf",
+                                         "--hf-endpoint", hub.apiUrl().toString()} +
+                             common);
+        QCOMPARE(gap.first, 1);
+        QVERIFY2(gap.second.contains("part 2 of 3") && !gap.second.contains("verdict"),
+                 gap.second.constData());
+        const auto table = run(
+            {"hf.co/fit/split-GGUF:F32", "--hf-endpoint", hub.apiUrl().toString(), "--vram", "0"});
+        QCOMPARE(table.first, 0);
+        QVERIFY2(table.second.contains("spm-F32-00001-of-00003.gguf and 2 more part(s), headers "
+                                       "read with 3 range request(s)"),
+                 table.second.constData());
     }
 };
 

@@ -1,6 +1,7 @@
 // DiscoverController and DownloadListModel (what the Discover page binds to) against MockHub:
 // search results, a repository's files with split shards grouped, the starter catalog from
-// resources/catalog, and a pull that shows up in the download list and ends in the store.
+// resources/catalog, a pull that shows up in the download list and ends in the store, and split
+// rows' fit badges from all their parts' headers.
 #include "app/core/download_manager.h"
 #include "discover_controller.h"
 #include "download_list_model.h"
@@ -9,6 +10,7 @@
 #include "net/mock_hub.h"
 
 #include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -151,6 +153,102 @@ private slots:
                  QStringLiteral("success"));
         ModelStore store(store_.path().toStdString());
         QVERIFY(store.verify("hf.co/splitter/shards-GGUF:Q4_K_M")->ok());
+    }
+
+    // A split row's fit badge comes from the headers of all its parts: the same verdict and
+    // memory as the unsplit file beside it. A part that 404s, or parts that are no GGUF, leave
+    // the badge "unavailable" with the reason, never a verdict.
+    void splitRowFitsLikeTheSingleFile() {
+        const QString tiny = QStringLiteral(
+            HEARTH_SHARED_DIR
+            "/conformance/models/cf-q-llama-tinyvocab/cf-q-llama-tinyvocab-Q4_K_M.gguf");
+        const auto bytesOf = [](const QString& path) {
+            QFile f(path);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        MockHfRepo both, gap;
+        both.id = QStringLiteral("splitfit/both-GGUF");
+        both.files = {{QStringLiteral("single/tiny-Q4_K_M.gguf"), bytesOf(tiny)}};
+        gap.id = QStringLiteral("splitfit/gap-GGUF");
+        for (int i = 0; i < 3; ++i) {
+            const QString name = QString::fromStdString(ggufSplitPath("tiny-Q4_K_M", i, 3));
+            const QByteArray bytes = bytesOf(partsDir_.filePath(name));
+            QVERIFY(!bytes.isEmpty());
+            both.files.push_back({name, bytes});
+            if (i != 1) gap.files.push_back({name, bytes});
+        }
+        hub_.addRepo(both);
+        hub_.addRepo(gap);
+
+        DiscoverController discover;
+        const auto row = [&discover](int parts) {
+            for (const QVariant& v : discover.files())
+                if (v.toMap().value(QStringLiteral("parts")).toInt() == parts) return v.toMap();
+            return QVariantMap();
+        };
+        const auto settled = [&row](int parts) {
+            return row(parts).value(QStringLiteral("fitDetail")).toString() !=
+                   QStringLiteral("estimating...");
+        };
+        discover.openRepo(QStringLiteral("splitfit/both-GGUF"));
+        QTRY_VERIFY(!discover.busy());
+        QCOMPARE(discover.files().size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(0) && settled(3), 20000);
+        const QVariantMap single = row(0), split = row(3);
+        QVERIFY2(!split.value(QStringLiteral("verdict")).toString().isEmpty(),
+                 qPrintable(split.value(QStringLiteral("fitDetail")).toString()));
+        QCOMPARE(split.value(QStringLiteral("verdict")), single.value(QStringLiteral("verdict")));
+        QCOMPARE(split.value(QStringLiteral("fit")), single.value(QStringLiteral("fit")));
+        // "fits in RAM: needs 81.2 MB RAM, ..." (what is left depends on the moment's free RAM).
+        static const QRegularExpression needs(QStringLiteral("needs [^,;]*"));
+        const QString splitNeeds =
+            needs.match(split.value(QStringLiteral("fitDetail")).toString()).captured();
+        QVERIFY(!splitNeeds.isEmpty());
+        QCOMPARE(splitNeeds,
+                 needs.match(single.value(QStringLiteral("fitDetail")).toString()).captured());
+        // Every part's header was asked for, by Range (the Hub's resolve URL, then the CDN).
+        for (int i = 0; i < 3; ++i) {
+            bool asked = false;
+            for (const MockRequest& r : hub_.api.log)
+                asked = asked || (r.path.contains(QByteArray::fromStdString(
+                                      ggufSplitPath("tiny-Q4_K_M", i, 3))) &&
+                                  r.header("range").startsWith("bytes=0-"));
+            QVERIFY2(asked, ggufSplitPath("tiny-Q4_K_M", i, 3).c_str());
+        }
+
+        discover.openRepo(QStringLiteral("splitfit/gap-GGUF"));
+        QTRY_VERIFY(!discover.busy());
+        QCOMPARE(discover.files().size(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(3), 20000);
+        QCOMPARE(row(3).value(QStringLiteral("verdict")).toString(), QString());
+        const QString why = row(3).value(QStringLiteral("fitDetail")).toString();
+        QVERIFY2(why.startsWith(QStringLiteral("estimate unavailable: ")) &&
+                     why.contains(QStringLiteral("part 2 of 3")),
+                 qPrintable(why));
+
+        // Parts that are not GGUF at all (the first repository's "big" model).
+        discover.openRepo(QStringLiteral("hearth-test/tiny-GGUF"));
+        QTRY_VERIFY(!discover.busy());
+        QTRY_VERIFY_WITH_TIMEOUT(settled(2) && settled(0), 20000);
+        QCOMPARE(row(2).value(QStringLiteral("verdict")).toString(), QString());
+        QVERIFY2(row(2).value(QStringLiteral("fitDetail")).toString().contains("not a GGUF file"),
+                 qPrintable(row(2).value(QStringLiteral("fitDetail")).toString()));
+        QVERIFY(!row(0).value(QStringLiteral("verdict")).toString().isEmpty());
+    }
+
+    // A repository with nothing but a split model still gets a badge (from its parts).
+    void splitOnlyRepoGetsABadge() {
+        DiscoverController discover;
+        discover.openRepo(QStringLiteral("splitter/shards-GGUF"));
+        QTRY_VERIFY(!discover.busy());
+        QCOMPARE(discover.files().size(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            discover.files().first().toMap().value(QStringLiteral("fitDetail")).toString() !=
+                QStringLiteral("estimating..."),
+            20000);
+        const QVariantMap row = discover.files().first().toMap();
+        QVERIFY2(!row.value(QStringLiteral("verdict")).toString().isEmpty(),
+                 qPrintable(row.value(QStringLiteral("fitDetail")).toString()));
     }
 };
 
