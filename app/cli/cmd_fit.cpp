@@ -6,7 +6,6 @@
 #include "app/core/starter_catalog.h"
 #include "engine/fit/fit_report.h"
 #include "engine/fit/split_model.h"
-#include "engine/gguf/gguf_split.h"
 #include "engine/store/model_store.h"
 #include "engine/system/cpu_info.h"
 
@@ -18,7 +17,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QTextStream>
 
 #include <memory>
@@ -50,39 +48,6 @@ Result<CatalogModel> findCatalogModel(const QString& path, const QString& id) {
                                        "catalog model; catalog ids: %2")
                             .arg(id, ids.join(QStringLiteral(", ")));
     return makeError(msg.toStdString());
-}
-
-// A local GGUF; for the first part of a split model ("x-00001-of-00003.gguf") every part, read
-// from the same folder in split.no order, since part 1 lists only its own tensors.
-Result<std::vector<std::unique_ptr<GgufFile>>> openLocalModel(const QString& path) {
-    auto first = GgufFile::open(path.toStdString());
-    if (!first) return std::move(first).takeError();
-    std::vector<std::unique_ptr<GgufFile>> parts;
-    parts.push_back(std::move(first).value());
-    if (!isSplitPart(*parts.front())) return parts;
-    const int64_t count = *parts.front()->getInt(kSplitCountKey);
-    const int64_t no = parts.front()->getInt(kSplitNoKey).value_or(0);
-    static const QRegularExpression re(QStringLiteral("-(\\d{5})-of-(\\d{5})\\.gguf$"),
-                                       QRegularExpression::CaseInsensitiveOption);
-    const auto m = re.match(path);
-    if (no != 0 || !m.hasMatch() || m.captured(1).toInt() != 1 || m.captured(2).toInt() != count)
-        return makeError(QStringLiteral("%1 is part %2 of a %3-part split model; give its first "
-                                        "part (<name>-00001-of-%4.gguf) with the others beside it")
-                             .arg(path)
-                             .arg(no + 1)
-                             .arg(count)
-                             .arg(count, 5, 10, QLatin1Char('0'))
-                             .toStdString());
-    const std::string prefix = path.left(m.capturedStart()).toStdString();
-    for (int i = 1; i < count; ++i) {
-        const std::string partPath = ggufSplitPath(prefix, i, int(count));
-        auto part = GgufFile::open(partPath);
-        if (!part)
-            return makeError("part " + std::to_string(i + 1) + " of " + std::to_string(count) +
-                             " of the split model: " + part.error());
-        parts.push_back(std::move(part).value());
-    }
-    return parts;
 }
 
 // "8G", "512M", "1.5GiB", "123456": bytes.
@@ -294,7 +259,7 @@ int runFit(const QStringList& args) {
             localPath = QString::fromStdString(r->modelPath);
     }
     if (!localPath.isEmpty()) {
-        auto f = openLocalModel(localPath);
+        auto f = openModelParts(localPath.toStdString());
         if (!f) return fail(QString::fromStdString(f.error()));
         auto s = shapeFromGguf(*f->front());
         if (!s) return fail(QString::fromStdString(s.error()));

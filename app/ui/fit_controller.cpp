@@ -2,6 +2,7 @@
 
 #include "app/core/byte_size.h"
 #include "engine/fit/model_shape.h"
+#include "engine/fit/split_model.h"
 #include "engine/system/cpu_info.h"
 #include "model_store_location.h"
 #include "models_controller.h"
@@ -217,14 +218,17 @@ void FitController::recompute() {
         ctx_ = std::clamp<int64_t>(ctx_, std::min<int64_t>(2048, maxCtx_), maxCtx_);
     };
     if (source.value(QStringLiteral("kind")) == QLatin1String("local")) {
-        auto file = GgufFile::open(key.toStdString());
-        if (!file) {
-            report = makeError(file.error());
-        } else if (auto shape = fit::shapeFromGguf(**file); !shape) {
+        // The file, or every part of a split model (its first part's siblings in its folder).
+        auto parts = fit::openModelParts(key.toStdString());
+        if (!parts) {
+            report = makeError(parts.error());
+        } else if (auto shape = fit::shapeFromGguf(*parts->front()); !shape) {
             report = makeError(shape.error());
         } else {
             clampCtx(shape->nCtxTrain);
-            report = fit::fitReportForGguf(**file, {}, defaultOptions(ctx_), machine_);
+            std::vector<const GgufFile*> headers;
+            for (const auto& f : *parts) headers.push_back(f.get());
+            report = fit::fitReportForGgufParts(headers, {}, defaultOptions(ctx_), machine_);
         }
     } else if (source.value(QStringLiteral("kind")) == QLatin1String("remote")) {
         const auto it = remotes_.find(key);
@@ -234,9 +238,12 @@ void FitController::recompute() {
                 report = makeError(shape.error());
             } else {
                 clampCtx(shape->nCtxTrain);
-                report = fit::fitReportForGguf(*remote.gguf, {}, defaultOptions(ctx_), machine_);
-                // The server's size, not the tensor table's sum.
-                if (report && remote.fileSize > 0 && !report->rows.empty())
+                report = fit::fitReportForGgufParts(remote.headers(), {}, defaultOptions(ctx_),
+                                                    machine_);
+                // The server's size, not the tensor table's sum (a split model's row is the
+                // merged file, sized from its parts' headers).
+                if (report && remote.laterParts.empty() && remote.fileSize > 0 &&
+                    !report->rows.empty())
                     report->rows.front().fileBytes = uint64_t(remote.fileSize);
             }
         }

@@ -60,6 +60,25 @@ bool isSplitPart(const GgufFile& file) {
     return count && *count > 1;
 }
 
+Result<std::vector<std::unique_ptr<GgufFile>>> openModelParts(const std::string& path) {
+    auto first = GgufFile::open(path);
+    if (!first) return std::move(first).takeError();
+    std::vector<std::unique_ptr<GgufFile>> parts;
+    parts.push_back(std::move(first).value());
+    if (!isSplitPart(*parts.front())) return parts;
+    const GgufFile& head = *parts.front();
+    auto paths = ggufSplitPartPaths(path, head.getInt(kSplitNoKey).value_or(0),
+                                    head.getInt(kSplitCountKey).value_or(1), "give");
+    if (!paths) return makeError(path + ": " + paths.error());
+    for (size_t i = 1; i < paths->size(); ++i) {
+        auto part = GgufFile::open((*paths)[i]);
+        if (!part)
+            return makeError(partName(i, paths->size()) + " of the split model: " + part.error());
+        parts.push_back(std::move(part).value());
+    }
+    return parts;
+}
+
 Result<SplitModelLayout> splitModelLayout(const std::vector<const GgufFile*>& parts) {
     if (auto st = checkParts(parts); !st) return std::move(st).takeError();
     SplitModelLayout out;

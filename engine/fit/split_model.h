@@ -8,6 +8,8 @@
 #include "engine/gguf/gguf_file.h"
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace hearth::fit {
@@ -20,6 +22,11 @@ struct SplitModelLayout {
 
 // True when the file says it is one of several parts (split.count > 1).
 bool isSplitPart(const GgufFile& file);
+
+// A local GGUF to estimate: the file alone, or, for the first part of a split model, every part
+// read from the same folder in split.no order. A later part or a missing one is an error saying
+// which part to give or which is missing.
+Result<std::vector<std::unique_ptr<GgufFile>>> openModelParts(const std::string& path);
 
 // parts: each part's header in split.no order. Checked as mergeGgufParts checks a set (split.count
 // agrees with the number given, split.no runs 0..n-1, the tensor counts add up to

@@ -89,57 +89,8 @@ Result<std::string> copyToTemp(const std::string& src, const std::string& dir, u
     return tmp;
 }
 
-// A split part's name: "<prefix>-00002-of-00003.gguf" gives the prefix and the 1-based number.
-struct SplitName {
-    std::string prefix;
-    int number = 0;
-};
-
-std::optional<SplitName> parseSplitName(const std::string& path) {
-    // "-NNNNN-of-MMMMM.gguf" is 20 characters.
-    if (path.size() < 20 || !storefs::endsWithNoCase(path, ".gguf")) return std::nullopt;
-    const std::string tail = path.substr(path.size() - 20, 15); // "-00002-of-00003"
-    auto digits = [&](size_t from) {
-        for (size_t i = from; i < from + 5; ++i)
-            if (!std::isdigit(static_cast<unsigned char>(tail[i]))) return false;
-        return true;
-    };
-    if (tail[0] != '-' || tail.compare(6, 4, "-of-") != 0 || !digits(1) || !digits(10))
-        return std::nullopt;
-    return SplitName{path.substr(0, path.size() - 20), std::stoi(tail.substr(1, 5))};
-}
-
 std::string fileNameOf(const std::string& path) {
     return path.substr(path.find_last_of('/') + 1);
-}
-
-// The parts of the split model whose first part is `first` (split.count `count` in its header),
-// in order; a clear error for a later part or a missing one.
-Result<std::vector<std::string>> splitParts(const std::string& first, int64_t number,
-                                            int64_t count) {
-    const auto split = parseSplitName(first);
-    const std::string what = "cannot import " + first + ": ";
-    if (number < 0 || number >= count)
-        return makeError(what + "its split.no " + std::to_string(number) +
-                         " is out of range for a model of " + std::to_string(count) + " parts");
-    if (number != 0) {
-        std::string hint = "import its first part";
-        if (split) hint += " (" + fileNameOf(ggufSplitPath(split->prefix, 0, int(count))) + ")";
-        return makeError(what + "it is part " + std::to_string(number + 1) + " of " +
-                         std::to_string(count) + " of a split model: " + hint);
-    }
-    if (!split || split->number != 1)
-        return makeError(what + "it is the first of " + std::to_string(count) +
-                         " parts of a split model, but its name does not end in " +
-                         ggufSplitPath("", 0, int(count)) + ", so the other parts cannot be found");
-    std::vector<std::string> parts;
-    for (int i = 0; i < int(count); ++i) {
-        parts.push_back(ggufSplitPath(split->prefix, i, int(count)));
-        if (!storefs::stat(parts.back()))
-            return makeError(what + "part " + std::to_string(i + 1) + " of " +
-                             std::to_string(count) + " (" + parts.back() + ") is missing");
-    }
-    return parts;
 }
 
 // A temp folder in the store (same filesystem as the blobs, so the merged file can be
@@ -273,9 +224,9 @@ Result<ModelName> ModelStore::importSplit(const std::string& first, int64_t spli
                                           int64_t splitCount, const ImportOptions& options,
                                           const ProgressFn& progress) {
     // Everything that can be checked before writing: the parts, the name, the store.
-    auto parts = splitParts(first, splitNo, splitCount);
-    if (!parts) return std::move(parts).takeError();
-    const std::string prefix = parseSplitName(first)->prefix;
+    auto parts = ggufSplitPartPaths(first, splitNo, splitCount, "import");
+    if (!parts) return makeError("cannot import " + first + ": " + parts.error());
+    const std::string prefix = parseGgufSplitName(first)->prefix;
     auto name = ModelName::parse(options.name ? *options.name : modelNameFromFile(prefix));
     if (!name) return std::move(name).takeError();
     if (auto st = checkWritable(); !st) return std::move(st).takeError();

@@ -197,19 +197,23 @@ private slots:
         // A later part names the first; a missing part is an error, never part 1's estimate.
         Run r = runCli(QStringList{QString::fromStdString((*parts)[1])});
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains("is part 2 of a 3-part split model; give its first part"),
+        QVERIFY2(r.err.contains("it is part 2 of 3 of a split model: give its first part "
+                                "(spm-F32-00001-of-00003.gguf)"),
                  qPrintable(r.err));
         QVERIFY(QFile::remove(QString::fromStdString((*parts)[2])));
         r = runCli({first, "--json"});
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains("part 3 of 3 of the split model"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("part 3 of 3 (") && r.err.contains(") is missing"),
+                 qPrintable(r.err));
         QCOMPARE(r.out, QString());
         // A part renamed out of the gguf-split pattern cannot lead to its siblings.
         const QString renamed = dir.filePath("renamed.gguf");
         QVERIFY(QFile::rename(first, renamed));
         r = runCli(QStringList{renamed});
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains("is part 1 of a 3-part split model"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("is the first of 3 parts of a split model, but its name does not "
+                                "end in -00001-of-00003.gguf"),
+                 qPrintable(r.err));
     }
 
     void badInputFailsClearly() {

@@ -4,6 +4,8 @@
 #include "app/ui/fit_controller.h"
 #include "app/ui/model_list_model.h"
 #include "app/ui/models_controller.h"
+#include "engine/gguf/gguf_split.h"
+#include "engine/gguf/gguf_split.h"
 #include "engine/store/model_store.h"
 
 #include <QAbstractItemModelTester>
@@ -220,6 +222,51 @@ private slots:
         again.removeLinkedFolder(QDir::cleanPath(folder.path()));
         QVERIFY(again.linkedFolders().isEmpty());
         QVERIFY(!again.models()->find(QStringLiteral("loose-model")));
+    }
+
+    void fitForSplitModelInLinkedFolder() {
+        // A split model's first part is estimated over all its parts: the same rows as the
+        // unsplit file (part 1 alone lists only a third of the tensors).
+        QTemporaryDir folder;
+        const QString whole = folder.filePath(QStringLiteral("whole.gguf"));
+        QVERIFY(QFile::copy(kQ4, whole));
+        auto parts =
+            hearth::splitGguf(kQ4.toStdString(), 8, folder.filePath("tiny-split").toStdString());
+        QVERIFY2(parts, parts ? "" : parts.error().c_str());
+        QCOMPARE(parts->size(), size_t(3));
+        hearth::ModelsController c;
+        QVERIFY(c.addLinkedFolder(QUrl::fromLocalFile(folder.path())));
+        {
+            hearth::FitController f;
+            auto rowsOf = [&](const QString& key) {
+                QStringList rows;
+                if (!f.selectKey(key)) return QStringList{QStringLiteral("no source ") + key};
+                if (!f.error().isEmpty()) return QStringList{f.error()};
+                for (int i = 0; i < f.table()->rowCount(); ++i) {
+                    const QModelIndex at = f.table()->index(i);
+                    rows << QStringLiteral("%1 %2 %3")
+                                .arg(f.table()
+                                         ->data(at, hearth::FitTableModel::VariantRole)
+                                         .toString(),
+                                     f.table()
+                                         ->data(at, hearth::FitTableModel::VerdictRole)
+                                         .toString())
+                                .arg(f.table()
+                                         ->data(at, hearth::FitTableModel::TotalBytesRole)
+                                         .toDouble(),
+                                     0, 'f', 0);
+                }
+                return rows;
+            };
+            const QStringList expected = rowsOf(whole);
+            QVERIFY(expected.size() > 5);
+            QCOMPARE(rowsOf(QString::fromStdString(parts->front())), expected);
+            // A later part is not estimated; the error says which part to give.
+            if (f.selectKey(QString::fromStdString((*parts)[1])))
+                QVERIFY2(f.error().contains(QStringLiteral("give its first part")),
+                         qPrintable(f.error()));
+        }
+        c.removeLinkedFolder(QDir::cleanPath(folder.path()));
     }
 
     void fitForLocalModelAndCatalog() {
