@@ -205,6 +205,14 @@ void setRowFit(QVariantMap& m, const fit::FitRow* row, const QString& problem) {
     }
 }
 
+// The report, or the reason there is none (the badge's detail then says it).
+void takeReport(Result<fit::FitReport> r, std::optional<fit::FitReport>& report, QString& problem) {
+    if (r)
+        report = std::move(*r);
+    else
+        problem = QString::fromStdString(r.error());
+}
+
 } // namespace
 
 void DiscoverController::applySingleFileFits(RemoteGgufHeader* header, const QString& path) {
@@ -219,12 +227,9 @@ void DiscoverController::applySingleFileFits(RemoteGgufHeader* header, const QSt
                 std::find(variants.begin(), variants.end(), q) == variants.end())
                 variants.push_back(q);
         }
-        auto r = fit::fitReportForGguf(*remote->gguf, variants, discoverOptions(),
-                                       fit::probeMachineMemory());
-        if (r)
-            report = std::move(*r);
-        else
-            problem = QString::fromStdString(r.error());
+        takeReport(fit::fitReportForGguf(*remote->gguf, variants, discoverOptions(),
+                                         fit::probeMachineMemory()),
+                   report, problem);
     }
     for (QVariant& v : files_) {
         QVariantMap m = v.toMap();
@@ -252,12 +257,9 @@ void DiscoverController::applySplitFit(RemoteGgufHeader* header, const QString& 
     QString problem = header->error();
     std::optional<fit::FitReport> report;
     if (problem.isEmpty() && remote && remote->gguf) {
-        auto r = fit::fitReportForGgufParts(remote->headers(), {}, discoverOptions(),
-                                            fit::probeMachineMemory());
-        if (r)
-            report = std::move(*r);
-        else
-            problem = QString::fromStdString(r.error());
+        takeReport(fit::fitReportForGgufParts(remote->headers(), {}, discoverOptions(),
+                                              fit::probeMachineMemory()),
+                   report, problem);
     }
     for (QVariant& v : files_) {
         QVariantMap m = v.toMap();

@@ -7,6 +7,7 @@
 #include "engine/fit/fit_report.h"
 #include "engine/gguf/gguf_split.h"
 #include "net/mock_hub.h"
+#include "tests/fit/fit_report_compare.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -45,25 +46,6 @@ fit::FitReport reportFor(const GgufFile& file, int64_t nCtx) {
     auto r = fit::fitReportForGguf(file, {}, o, machine());
     if (!r) qFatal("%s", r.error().c_str());
     return std::move(r).value();
-}
-
-// Every number of every row (and the verdicts) agree.
-void compareReports(const fit::FitReport& remote, const fit::FitReport& local) {
-    QCOMPARE(remote.rows.size(), local.rows.size());
-    QCOMPARE(remote.recommended, local.recommended);
-    for (size_t i = 0; i < local.rows.size(); ++i) {
-        const auto& a = remote.rows[i];
-        const auto& b = local.rows[i];
-        QCOMPARE(a.variant, b.variant);
-        QCOMPARE(a.isFile, b.isFile);
-        QCOMPARE(a.error, b.error);
-        QCOMPARE(a.fit.estimate.weightsBytes, b.fit.estimate.weightsBytes);
-        QCOMPARE(a.fit.estimate.kvBytes, b.fit.estimate.kvBytes);
-        QCOMPARE(a.fit.estimate.computeBytes, b.fit.estimate.computeBytes);
-        QCOMPARE(a.fit.estimate.overheadBytes, b.fit.estimate.overheadBytes);
-        QCOMPARE(a.fit.verdict, b.fit.verdict);
-        QCOMPARE(a.fit.placement.hostTotal(), b.fit.placement.hostTotal());
-    }
 }
 
 } // namespace
@@ -146,7 +128,7 @@ private slots:
         QCOMPARE(remote->gguf->dataOffset(), (*local)->dataOffset());
         QCOMPARE(remote->gguf->tensors().size(), (*local)->tensors().size());
         for (int64_t ctx : {2048, 16384})
-            compareReports(reportFor(*remote->gguf, ctx), reportFor(**local, ctx));
+            compareFitReports(reportFor(*remote->gguf, ctx), reportFor(**local, ctx), false);
         // The Range header really was sent, and the CDN saw no token-bearing request.
         bool ranged = false;
         for (const MockRequest& r : hub.cdn.log)
@@ -164,7 +146,7 @@ private slots:
         QVERIFY(local.ok());
         const auto r = reportFor(*remote->gguf, 2048);
         QCOMPARE(r.rows.front().variant, std::string("Q8_0"));
-        compareReports(r, reportFor(**local, 2048));
+        compareFitReports(r, reportFor(**local, 2048), false);
         // hf: form, with a path.
         remote = fetch(QStringLiteral("hf:fit/tiny-GGUF/tiny-Q4_K_M.gguf"), &error);
         QVERIFY2(remote, qPrintable(error));
@@ -188,7 +170,7 @@ private slots:
         QVERIFY(remote->bytes.size() <
                 4 * qsizetype((*GgufFile::open(kSpm.toStdString()))->dataOffset()));
         auto local = GgufFile::open(kSpm.toStdString());
-        compareReports(reportFor(*remote->gguf, 4096), reportFor(**local, 4096));
+        compareFitReports(reportFor(*remote->gguf, 4096), reportFor(**local, 4096), false);
     }
 
     // A 503 from the Hub and a connection dropped inside the range are retried, the second
@@ -204,7 +186,7 @@ private slots:
         auto remote = fetch(url, &error);
         QVERIFY2(remote, qPrintable(error));
         QCOMPARE(hub.fail5xx, 0);
-        compareReports(reportFor(*remote->gguf, 4096), reportFor(**local, 4096));
+        compareFitReports(reportFor(*remote->gguf, 4096), reportFor(**local, 4096), false);
 
         const qsizetype logBefore = hub.cdn.log.size();
         hub.dropOnceAfter = 100000;
@@ -218,7 +200,7 @@ private slots:
         for (qsizetype i = logBefore; i < hub.cdn.log.size(); ++i)
             resumed = resumed || hub.cdn.log.at(i).header("range") == "bytes=100000-2097151";
         QVERIFY2(resumed, "no request resumed the cut range at byte 100000");
-        compareReports(reportFor(*remote->gguf, 4096), reportFor(**local, 4096));
+        compareFitReports(reportFor(*remote->gguf, 4096), reportFor(**local, 4096), false);
         // Failing every time: the error names the answer, after a bounded number of tries.
         hub.fail5xx = 100;
         QVERIFY(!fetch(url, &error));
@@ -262,7 +244,7 @@ private slots:
             auto split = fit::fitReportForGgufParts(remote->headers(), {}, o, machine());
             QVERIFY2(split.ok(), split.ok() ? "" : split.error().c_str());
             const auto whole = reportFor(**local, ctx);
-            compareReports(*split, whole);
+            compareFitReports(*split, whole, false);
             QCOMPARE(split->rows.front().fileBytes, uint64_t(fileSize));
         }
         // Part 1's header alone is refused by the estimator, not judged on a third of the model.
@@ -321,7 +303,7 @@ private slots:
         qInfo("Range ignored: %lld bytes served of %lld", served() - before, fileSize);
         QVERIFY(served() - before < fileSize / 4);
         auto local = GgufFile::open(kSpm.toStdString());
-        compareReports(reportFor(*remote->gguf, 4096), reportFor(**local, 4096));
+        compareFitReports(reportFor(*remote->gguf, 4096), reportFor(**local, 4096), false);
 
         hub.ignoreRangeOnce = true;
         before = served();

@@ -6,6 +6,7 @@
 #include "engine/fit/fit_report.h"
 #include "engine/fit/split_model.h"
 #include "engine/gguf/gguf_split.h"
+#include "tests/fit/fit_report_compare.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -94,27 +95,6 @@ std::vector<fit::MachineMemory> machines() {
             {64ull << 20, 40ull << 20, 0, ""}};
 }
 
-void compareReports(const fit::FitReport& split, const fit::FitReport& whole) {
-    QCOMPARE(split.rows.size(), whole.rows.size());
-    QCOMPARE(split.recommended, whole.recommended);
-    for (size_t i = 0; i < whole.rows.size(); ++i) {
-        const auto& a = split.rows[i];
-        const auto& b = whole.rows[i];
-        QCOMPARE(a.variant, b.variant);
-        QCOMPARE(a.isFile, b.isFile);
-        QCOMPARE(a.fileBytes, b.fileBytes);
-        QCOMPARE(a.error, b.error);
-        QCOMPARE(a.fit.estimate.weightsBytes, b.fit.estimate.weightsBytes);
-        QCOMPARE(a.fit.estimate.kvBytes, b.fit.estimate.kvBytes);
-        QCOMPARE(a.fit.estimate.computeBytes, b.fit.estimate.computeBytes);
-        QCOMPARE(a.fit.estimate.overheadBytes, b.fit.estimate.overheadBytes);
-        QCOMPARE(a.fit.verdict, b.fit.verdict);
-        QCOMPARE(a.fit.placement.hostTotal(), b.fit.placement.hostTotal());
-        QCOMPARE(a.fit.placement.deviceTotal(), b.fit.placement.deviceTotal());
-        QCOMPARE(a.fit.summary, b.fit.summary);
-    }
-}
-
 } // namespace
 
 class TestFitSplit : public QObject {
@@ -160,7 +140,7 @@ private slots:
                     auto got =
                         fit::fitReportForGgufParts(parts->pointers(), {}, options(ctx), machine);
                     QVERIFY2(got.ok(), got.ok() ? "" : got.error().c_str());
-                    compareReports(*got, *expected);
+                    compareFitReports(*got, *expected, true);
                 }
                 verdicts.insert(int(expected->rows.front().fit.verdict));
             }
@@ -170,7 +150,7 @@ private slots:
             fit::fitReportForGgufParts({whole->get()}, {"Q8_0"}, options(1024), machines().front());
         auto direct = fit::fitReportForGguf(**whole, {"Q8_0"}, options(1024), machines().front());
         QVERIFY(single.ok() && direct.ok());
-        compareReports(*single, *direct);
+        compareFitReports(*single, *direct, true);
     }
 
     // Part 1 alone must never give a verdict: its tensor table lists a third of the model.
