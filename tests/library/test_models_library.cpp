@@ -5,7 +5,6 @@
 #include "app/ui/model_list_model.h"
 #include "app/ui/models_controller.h"
 #include "engine/gguf/gguf_split.h"
-#include "engine/gguf/gguf_split.h"
 #include "engine/store/model_store.h"
 
 #include <QAbstractItemModelTester>
