@@ -46,15 +46,17 @@ template <class Block> __m256i weightBytes(const Block& b) {
 // Blocks of 18 bytes gathered with one word permute: four Q4_0 blocks (72 bytes) make one
 // 64-byte vector of levels, and one word permute brings their scales into the dpbusd lanes they
 // belong to (lane l: block l / lanes-per-block).
-// That replaces a load, a shuffle and two scalar half conversions per block and row. Loads past
-// a group's end are masked, so the last group of a buffer never reads beyond it.
+// That replaces a load, a shuffle and two scalar half conversions per block and row.
 
 // Word permute index: idx[i] = blockWords * (i / perBlock) + offset + i % perBlock (the blocks'
-// level bytes start at even offsets, so word permutes, plain AVX-512BW, can gather them).
-template <int kBlockWords, int kPerBlock, int kOffset> __m512i gatherWords() {
+// level bytes start at even offsets, so word permutes, plain AVX-512BW, can gather them). Words
+// from 32 on come from the second source; `secondAt` is the word of the group where it starts.
+template <int kBlockWords, int kPerBlock, int kOffset, int kSecondAt = 32> __m512i gatherWords() {
     alignas(64) uint16_t idx[32];
-    for (int i = 0; i < 32; ++i)
-        idx[i] = static_cast<uint16_t>(kBlockWords * (i / kPerBlock) + kOffset + i % kPerBlock);
+    for (int i = 0; i < 32; ++i) {
+        const int w = kBlockWords * (i / kPerBlock) + kOffset + i % kPerBlock;
+        idx[i] = static_cast<uint16_t>(w < 32 ? w : 32 + w - kSecondAt);
+    }
     return _mm512_load_si512(idx);
 }
 template <int kBlockWords, int kLanesPerBlock> __m512i gatherScaleWords() {
@@ -62,6 +64,37 @@ template <int kBlockWords, int kLanesPerBlock> __m512i gatherScaleWords() {
     for (int i = 0; i < 32; ++i)
         idx[i] = static_cast<uint16_t>(i < 16 ? kBlockWords * (i / kLanesPerBlock) : 0);
     return _mm512_load_si512(idx);
+}
+
+// A run of four groups (16 blocks) leaves each row with four dot vectors, block k of group g in
+// 128-bit lane k. sumBlocks adds each block's four lanes and puts block (g, k) in lane 4k + g, so
+// one conversion, one multiply by the 16 scale products and one FMA serve 16 blocks instead of
+// four. The scale words come to the same lanes by two permutes: quadPairWords takes the four
+// block scales of two groups (words 0, 9, 18, 27 of each group's first 64 bytes) into words 2k +
+// (0, 1); quadJoinWords joins two such pairs into word 4k + g.
+__m512i quadPairWords() {
+    alignas(64) uint16_t idx[32] = {};
+    for (int k = 0; k < 4; ++k) {
+        idx[2 * k] = static_cast<uint16_t>(9 * k);
+        idx[2 * k + 1] = static_cast<uint16_t>(32 + 9 * k);
+    }
+    return _mm512_load_si512(idx);
+}
+__m512i quadJoinWords() {
+    alignas(64) uint16_t idx[32] = {};
+    for (int k = 0; k < 4; ++k)
+        for (int g = 0; g < 4; ++g)
+            idx[4 * k + g] = static_cast<uint16_t>(g < 2 ? 2 * k + g : 32 + 2 * k + g - 2);
+    return _mm512_load_si512(idx);
+}
+
+__m512i sumBlocks(const __m512i (&v)[4]) {
+    const __m512i s01 = _mm512_add_epi32(_mm512_maskz_unpacklo_epi32(0xFFFF, v[0], v[1]),
+                                         _mm512_maskz_unpackhi_epi32(0xFFFF, v[0], v[1]));
+    const __m512i s23 = _mm512_add_epi32(_mm512_maskz_unpacklo_epi32(0xFFFF, v[2], v[3]),
+                                         _mm512_maskz_unpackhi_epi32(0xFFFF, v[2], v[3]));
+    return _mm512_add_epi32(_mm512_maskz_unpacklo_epi64(0xFF, s01, s23),
+                            _mm512_maskz_unpackhi_epi64(0xFF, s01, s23));
 }
 
 __m512 halvesToFloat(__m512i words) { // the low 16 words
@@ -75,7 +108,10 @@ struct GroupQ4_0 {
     static constexpr int kBlocks = 4, kBytes = 4 * 18, kActBytes = 4 * 34;
     using Block = BlockQ4_0;
     struct Consts {
-        __m512i qs = gatherWords<9, 8, 1>(), d = gatherScaleWords<9, 4>();
+        // The levels' last words (group bytes 64-71) come from a second load at byte 8, so no
+        // load reads past the group and none needs a mask.
+        __m512i qs = gatherWords<9, 8, 1, 4>(), d = gatherScaleWords<9, 4>();
+        __m512i quadPair = quadPairWords(), quadJoin = quadJoinWords();
         __m512i actQs = gatherWords<17, 8, 1>(), actD = gatherScaleWords<17, 4>();
         __m512i m4 = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
     };
@@ -84,8 +120,8 @@ struct GroupQ4_0 {
         __m512 d;
     };
     struct W {
-        __m512i lo, hi;
-        __m512 d;
+        __m512i lo, hi,
+            head; // head: the group's first 64 bytes (its scales are words 0, 9, 18, 27)
     };
     static Act act(const Consts& c, const uint8_t* p) {
         const __m512i a = _mm512_loadu_si512(p), b = _mm512_loadu_si512(p + 64);
@@ -101,15 +137,29 @@ struct GroupQ4_0 {
         r.d = halvesToFloat(_mm512_permutex2var_epi16(a, c.actD, b));
         return r;
     }
+    // The 16 activation scales of blocks 16q..16q+15 in sumBlocks' lane order.
+    static __m512 quadActScales(const uint8_t* p) {
+        alignas(64) float d[16];
+        const auto* blocks = reinterpret_cast<const BlockQ8_0*>(p);
+        for (int k = 0; k < 4; ++k)
+            for (int g = 0; g < 4; ++g) d[4 * k + g] = h2f(blocks[4 * g + k].d);
+        return _mm512_load_ps(d);
+    }
     static W weights(const Consts& c, const uint8_t* p) {
-        const __m512i a = _mm512_loadu_si512(p);
-        const __m512i b = _mm512_maskz_loadu_epi8(0xFF, p + 64);
-        const __m512i qs = _mm512_permutex2var_epi16(a, c.qs, b);
         W r;
+        r.head = _mm512_loadu_si512(p);
+        const __m512i qs = _mm512_permutex2var_epi16(r.head, c.qs, _mm512_loadu_si512(p + 8));
         r.lo = _mm512_and_si512(qs, c.m4);
         r.hi = _mm512_and_si512(_mm512_maskz_srli_epi16(0xFFFFFFFFu, qs, 4), c.m4);
-        r.d = halvesToFloat(_mm512_maskz_permutexvar_epi16(0xFFFFFFFFu, c.d, a));
         return r;
+    }
+    static __m512 scales(const Consts& c, const W& w) {
+        return halvesToFloat(_mm512_maskz_permutexvar_epi16(0xFFFFFFFFu, c.d, w.head));
+    }
+    static __m512 quadScales(const Consts& c, const W (&w)[4]) {
+        const __m512i p01 = _mm512_permutex2var_epi16(w[0].head, c.quadPair, w[1].head);
+        const __m512i p23 = _mm512_permutex2var_epi16(w[2].head, c.quadPair, w[3].head);
+        return halvesToFloat(_mm512_permutex2var_epi16(p01, c.quadJoin, p23));
     }
     static __m512i dot(const W& w, const Act& y) {
         return _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(y.fix, w.lo, y.lo), w.hi, y.hi);
@@ -122,14 +172,25 @@ struct GroupQ4_0 {
 // streams its own span (2, 4 and 16 KiB slower), on this machine (Zen 5 EPYC).
 constexpr size_t kStreamAhead = 8192;
 
+// The activation rows' groups, gathered once per call into per-thread scratch that only grows
+// (a call covers many weight rows, so the gathering is shared by all of them): each group's
+// levels, then each run of four groups' scales (GroupActs::quads).
+struct QuadScales {
+    __m512 d;
+};
+template <class G> struct GroupActs {
+    const typename G::Act* groups;
+    const QuadScales* quads;
+};
+
 // kRows weight rows against kActs activation rows, whose groups were gathered beforehand (ys);
 // every (row, activation) sees the same operations in the same order whatever kRows and kActs,
 // so all forms agree bit for bit.
 template <class G, int kRows, int kActs>
 void groupRows(const typename G::Consts& c, int64_t n, const uint8_t* base, size_t stride,
-               const uint8_t* const (&acts)[kActs], const typename G::Act* const (&ys)[kActs],
+               const uint8_t* const (&acts)[kActs], const GroupActs<G> (&ys)[kActs],
                float* const (&outs)[kActs], int64_t r0) {
-    const int64_t nb = n / 32, ng = nb / G::kBlocks;
+    const int64_t nb = n / 32, ng = nb / G::kBlocks, nq = ng / 4;
     const uint8_t* w[kRows];
     for (int k = 0; k < kRows; ++k) w[k] = base + static_cast<size_t>(r0 + k) * stride;
     __m512 acc[kActs][kRows];
@@ -145,15 +206,29 @@ void groupRows(const typename G::Consts& c, int64_t n, const uint8_t* base, size
     // The same number of lines every group (the last groups may reach a little past the rows).
     const int64_t linesPerGroup =
         ng > 0 ? static_cast<int64_t>((nextBytes + 63) / 64 + static_cast<size_t>(ng) - 1) / ng : 0;
-    for (int64_t g = 0; g < ng; ++g) {
+    for (int64_t q = 0; q < nq; ++q) {
+        for (int64_t l = 0; l < 4 * linesPerGroup; ++l, next += 64) _mm_prefetch(next, _MM_HINT_T0);
+        for (int k = 0; k < kRows; ++k) {
+            typename G::W x[4];
+            __m512i dots[kActs][4];
+            for (int g = 0; g < 4; ++g) {
+                x[g] = G::weights(c, w[k] + (4 * q + g) * G::kBytes);
+                for (int a = 0; a < kActs; ++a) dots[a][g] = G::dot(x[g], ys[a].groups[4 * q + g]);
+            }
+            const __m512 d = G::quadScales(c, x);
+            for (int a = 0; a < kActs; ++a)
+                acc[a][k] = _mm512_fmadd_ps(_mm512_mul_ps(d, ys[a].quads[q].d),
+                                            toFloat(sumBlocks(dots[a])), acc[a][k]);
+        }
+    }
+    for (int64_t g = 4 * nq; g < ng; ++g) { // groups left over: one at a time
         for (int64_t l = 0; l < linesPerGroup; ++l, next += 64) _mm_prefetch(next, _MM_HINT_T0);
-        typename G::Act y[kActs];
-        for (int a = 0; a < kActs; ++a) y[a] = ys[a][g];
         for (int k = 0; k < kRows; ++k) {
             const typename G::W x = G::weights(c, w[k] + g * G::kBytes);
+            const __m512 d = G::scales(c, x);
             for (int a = 0; a < kActs; ++a)
-                acc[a][k] = _mm512_fmadd_ps(_mm512_mul_ps(x.d, y[a].d), toFloat(G::dot(x, y[a])),
-                                            acc[a][k]);
+                acc[a][k] = _mm512_fmadd_ps(_mm512_mul_ps(d, ys[a].groups[g].d),
+                                            toFloat(G::dot(x, ys[a].groups[g])), acc[a][k]);
         }
     }
     for (int a = 0; a < kActs; ++a) {
@@ -171,19 +246,22 @@ void groupRows(const typename G::Consts& c, int64_t n, const uint8_t* base, size
     }
 }
 
-// The activation rows' groups, gathered once per call into per-thread scratch that only grows
-// (a call covers many weight rows, so the gathering is shared by all of them).
 template <class G, int kActs>
 void gatherActs(const typename G::Consts& c, int64_t n, const uint8_t* const (&acts)[kActs],
-                const typename G::Act* (&ys)[kActs]) {
-    thread_local std::vector<typename G::Act> scratch;
-    const int64_t ng = n / 32 / G::kBlocks;
-    if (scratch.size() < static_cast<size_t>(kActs * ng + 1))
-        scratch.resize(static_cast<size_t>(kActs * ng + 1));
+                GroupActs<G> (&ys)[kActs]) {
+    thread_local std::vector<typename G::Act> groups;
+    thread_local std::vector<QuadScales> quads;
+    const int64_t ng = n / 32 / G::kBlocks, nq = ng / 4;
+    if (groups.size() < static_cast<size_t>(kActs * ng + 1))
+        groups.resize(static_cast<size_t>(kActs * ng + 1));
+    if (quads.size() < static_cast<size_t>(kActs * nq + 1))
+        quads.resize(static_cast<size_t>(kActs * nq + 1));
     for (int a = 0; a < kActs; ++a) {
-        typename G::Act* y = scratch.data() + a * ng;
+        typename G::Act* y = groups.data() + a * ng;
         for (int64_t g = 0; g < ng; ++g) y[g] = G::act(c, acts[a] + g * G::kActBytes);
-        ys[a] = y;
+        QuadScales* yq = quads.data() + a * nq;
+        for (int64_t q = 0; q < nq; ++q) yq[q].d = G::quadActScales(acts[a] + 4 * q * G::kActBytes);
+        ys[a] = GroupActs<G>{y, yq};
     }
 }
 
@@ -192,7 +270,7 @@ void groupRowsAll(int64_t n, const void* weights, size_t stride, int64_t nRows,
                   const uint8_t* const (&acts)[kActs], float* const (&outs)[kActs]) {
     const auto* base = static_cast<const uint8_t*>(weights);
     const typename G::Consts c;
-    const typename G::Act* ys[kActs];
+    GroupActs<G> ys[kActs];
     gatherActs<G, kActs>(c, n, acts, ys);
     int64_t r = 0;
     for (; r + 4 <= nRows; r += 4) groupRows<G, 4, kActs>(c, n, base, stride, acts, ys, outs, r);
@@ -204,7 +282,7 @@ template <class G> float groupVecDot(int64_t n, const void* w, const void* act) 
     const uint8_t* const acts[1] = {static_cast<const uint8_t*>(act)};
     float* const outs[1] = {&out};
     const typename G::Consts c;
-    const typename G::Act* ys[1];
+    GroupActs<G> ys[1];
     gatherActs<G, 1>(c, n, acts, ys);
     groupRows<G, 1, 1>(c, n, static_cast<const uint8_t*>(w), 0, acts, ys, outs, 0);
     return out;
