@@ -80,6 +80,21 @@ __m512i quadPairWords() {
     }
     return _mm512_load_si512(idx);
 }
+// The same for the activation scales, already floats with block k of a group in lanes 4k..4k+3.
+__m512i quadActPairLanes() {
+    alignas(64) int32_t idx[16] = {};
+    for (int k = 0; k < 4; ++k) {
+        idx[4 * k] = 4 * k;
+        idx[4 * k + 1] = 16 + 4 * k;
+    }
+    return _mm512_load_si512(idx);
+}
+__m512i quadActJoinLanes() {
+    alignas(64) int32_t idx[16] = {};
+    for (int k = 0; k < 4; ++k)
+        for (int g = 0; g < 4; ++g) idx[4 * k + g] = g < 2 ? 4 * k + g : 16 + 4 * k + g - 2;
+    return _mm512_load_si512(idx);
+}
 __m512i quadJoinWords() {
     alignas(64) uint16_t idx[32] = {};
     for (int k = 0; k < 4; ++k)
@@ -112,6 +127,7 @@ struct GroupQ4_0 {
         // load reads past the group and none needs a mask.
         __m512i qs = gatherWords<9, 8, 1, 4>(), d = gatherScaleWords<9, 4>();
         __m512i quadPair = quadPairWords(), quadJoin = quadJoinWords();
+        __m512i quadActPair = quadActPairLanes(), quadActJoin = quadActJoinLanes();
         __m512i actQs = gatherWords<17, 8, 1>(), actD = gatherScaleWords<17, 4>();
         __m512i m4 = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
     };
@@ -137,13 +153,12 @@ struct GroupQ4_0 {
         r.d = halvesToFloat(_mm512_permutex2var_epi16(a, c.actD, b));
         return r;
     }
-    // The 16 activation scales of blocks 16q..16q+15 in sumBlocks' lane order.
-    static __m512 quadActScales(const uint8_t* p) {
-        alignas(64) float d[16];
-        const auto* blocks = reinterpret_cast<const BlockQ8_0*>(p);
-        for (int k = 0; k < 4; ++k)
-            for (int g = 0; g < 4; ++g) d[4 * k + g] = h2f(blocks[4 * g + k].d);
-        return _mm512_load_ps(d);
+    // The 16 activation scales of four groups in sumBlocks' lane order (lane 4k + g: group g's
+    // block k, whose scale Act::d holds in lanes 4k..4k+3), by two rounds of permutes.
+    static __m512 quadActScales(const Consts& c, const Act* y) {
+        const __m512 d01 = _mm512_permutex2var_ps(y[0].d, c.quadActPair, y[1].d);
+        const __m512 d23 = _mm512_permutex2var_ps(y[2].d, c.quadActPair, y[3].d);
+        return _mm512_permutex2var_ps(d01, c.quadActJoin, d23);
     }
     static W weights(const Consts& c, const uint8_t* p) {
         W r;
@@ -260,7 +275,7 @@ void gatherActs(const typename G::Consts& c, int64_t n, const uint8_t* const (&a
         typename G::Act* y = groups.data() + a * ng;
         for (int64_t g = 0; g < ng; ++g) y[g] = G::act(c, acts[a] + g * G::kActBytes);
         QuadScales* yq = quads.data() + a * nq;
-        for (int64_t q = 0; q < nq; ++q) yq[q].d = G::quadActScales(acts[a] + 4 * q * G::kActBytes);
+        for (int64_t q = 0; q < nq; ++q) yq[q].d = G::quadActScales(c, y + 4 * q);
         ys[a] = GroupActs<G>{y, yq};
     }
 }
