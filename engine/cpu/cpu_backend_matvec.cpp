@@ -37,6 +37,7 @@ Status CpuBackend::matmuls(std::span<const TensorRef> ws, const TensorRef& x,
         const uint8_t* act;
         float* out;
         int64_t rows, pieceRows, firstPiece;
+        const uint8_t* prepared; // the token arranged for this type's kernel, or null
     };
     Matrix mats[kMaxMatrices];
     GgmlType actTypes[kMaxMatrices];
@@ -61,22 +62,45 @@ Status CpuBackend::matmuls(std::span<const TensorRef> ws, const TensorRef& x,
         actOffsets[nActTypes++] = scratchBytes;
         scratchBytes += (static_cast<size_t>(*actBytes) + 63) / 64 * 64;
     }
+    // Kernels that rearrange the token do it here, once per weight type, not once per piece.
+    GgmlType prepTypes[kMaxMatrices];
+    size_t prepOffsets[kMaxMatrices];
+    size_t nPrepTypes = 0;
+    for (size_t i = 0; i < ws.size(); ++i) {
+        const auto& k = kernels::kernelsFor(ws[i].type);
+        if (!k.prepareAct || k.vecDotType == GgmlType::F32 ||
+            std::find(prepTypes, prepTypes + nPrepTypes, ws[i].type) != prepTypes + nPrepTypes)
+            continue;
+        prepTypes[nPrepTypes] = ws[i].type;
+        prepOffsets[nPrepTypes++] = scratchBytes;
+        scratchBytes += (k.preparedActBytes(nIn) + 63) / 64 * 64;
+    }
     // Grows once to the largest need, then the token path allocates nothing.
     if (matvecScratch_.size() < scratchBytes + 64) matvecScratch_.resize(scratchBytes + 64);
     const uintptr_t raw = reinterpret_cast<uintptr_t>(matvecScratch_.data());
     uint8_t* scratch = matvecScratch_.data() + ((64 - raw % 64) % 64);
     for (size_t t = 0; t < nActTypes; ++t)
         kernels::kernelsFor(actTypes[t]).quantize(rowF32(x, 0), scratch + actOffsets[t], nIn);
+    const auto quantizedToken = [&](GgmlType dotType) -> const uint8_t* {
+        for (size_t t = 0; t < nActTypes; ++t)
+            if (actTypes[t] == dotType) return scratch + actOffsets[t];
+        return rowPtr(x, 0);
+    };
+    for (size_t t = 0; t < nPrepTypes; ++t) {
+        const auto& k = kernels::kernelsFor(prepTypes[t]);
+        k.prepareAct(nIn, quantizedToken(k.vecDotType), scratch + prepOffsets[t]);
+    }
 
     int64_t pieces = 0;
     for (size_t i = 0; i < ws.size(); ++i) {
-        const GgmlType dotType = kernels::kernelsFor(ws[i].type).vecDotType;
-        const uint8_t* act = rowPtr(x, 0);
-        for (size_t t = 0; t < nActTypes; ++t)
-            if (actTypes[t] == dotType) act = scratch + actOffsets[t];
+        const uint8_t* act = quantizedToken(kernels::kernelsFor(ws[i].type).vecDotType);
+        const uint8_t* prepared = nullptr;
+        for (size_t t = 0; t < nPrepTypes; ++t)
+            if (prepTypes[t] == ws[i].type) prepared = scratch + prepOffsets[t];
         const size_t stride = ws[i].stride();
-        mats[i] = Matrix{rowPtr(ws[i], 0),   stride,     ws[i].type,           act,
-                         rowF32(outs[i], 0), ws[i].rows, rowsPerPiece(stride), pieces};
+        mats[i] =
+            Matrix{rowPtr(ws[i], 0),     stride, ws[i].type, act, rowF32(outs[i], 0), ws[i].rows,
+                   rowsPerPiece(stride), pieces, prepared};
         pieces += (ws[i].rows + mats[i].pieceRows - 1) / mats[i].pieceRows;
     }
     const size_t nMats = ws.size();
@@ -87,8 +111,12 @@ Status CpuBackend::matmuls(std::span<const TensorRef> ws, const TensorRef& x,
             const Matrix& M = mats[m];
             const int64_t r0 = (p - M.firstPiece) * M.pieceRows;
             const int64_t r1 = std::min(M.rows, r0 + M.pieceRows);
-            kernels::vecDotRows(M.type, nIn, M.base + static_cast<size_t>(r0) * M.stride, M.stride,
-                                r1 - r0, M.act, M.out + r0);
+            const uint8_t* rows = M.base + static_cast<size_t>(r0) * M.stride;
+            if (M.prepared)
+                kernels::kernelsFor(M.type).vecDotRowsPrepared(nIn, rows, M.stride, r1 - r0, M.act,
+                                                               M.prepared, M.out + r0);
+            else
+                kernels::vecDotRows(M.type, nIn, rows, M.stride, r1 - r0, M.act, M.out + r0);
         }
     });
     return {};

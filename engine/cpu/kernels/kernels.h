@@ -32,6 +32,17 @@ using VecDotRowsFn = void (*)(int64_t n, const void* weights, size_t rowStride, 
 using VecDotRows2Fn = void (*)(int64_t n, const void* weights, size_t rowStride, int64_t nRows,
                                const void* act0, const void* act1, float* out0, float* out1);
 
+// Kernels that rearrange the activation row before dotting (the AVX-512 Q4_0 and Q4_K row
+// kernels) expose that step, so a caller that dots many pieces of rows against one activation
+// (decode's matmuls) does it once instead of once per piece: prepareAct writes the arranged form
+// into a 64-byte-aligned buffer of preparedActBytes(n) bytes, and vecDotRowsPrepared(…, act,
+// prepared, out) gives exactly what vecDotRows(…, act, out) gives.
+using PreparedActBytesFn = size_t (*)(int64_t n);
+using PrepareActFn = void (*)(int64_t n, const void* act, void* prepared);
+using VecDotRowsPreparedFn = void (*)(int64_t n, const void* weights, size_t rowStride,
+                                      int64_t nRows, const void* act, const void* prepared,
+                                      float* out);
+
 struct TypeKernels {
     DequantizeRowFn dequantize = nullptr; // block data -> float
     // float -> block data. For the activation formats (Q8_0, Q8_1, Q8_K, F16, BF16, F32) this
@@ -43,6 +54,10 @@ struct TypeKernels {
     GgmlType vecDotType = GgmlType::F32;
     VecDotRowsFn vecDotRows = nullptr;   // several rows against one activation; null = loop vecDot
     VecDotRows2Fn vecDotRows2 = nullptr; // ... against two; null = vecDotRows twice
+    // The prepared form of vecDotRows (all three set, or none).
+    PreparedActBytesFn preparedActBytes = nullptr;
+    PrepareActFn prepareAct = nullptr;
+    VecDotRowsPreparedFn vecDotRowsPrepared = nullptr;
 };
 
 // Kernels for `type` on the best ISA this CPU supports (or `isa` when forced, e.g. by tests and

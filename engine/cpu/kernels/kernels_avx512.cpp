@@ -261,35 +261,76 @@ void groupRows(const typename G::Consts& c, int64_t n, const uint8_t* base, size
     }
 }
 
+// An activation row prepared for the group kernels: its groups, then each run of four groups'
+// scales (sizes are multiples of 64 bytes, so both arrays stay aligned in a 64-byte buffer).
+template <class G> int64_t groupCount(int64_t n) {
+    return n / 32 / G::kBlocks;
+}
+template <class G> size_t groupPreparedBytes(int64_t n) {
+    const auto ng = static_cast<size_t>(groupCount<G>(n));
+    return ng * sizeof(typename G::Act) + ng / 4 * sizeof(QuadScales);
+}
+template <class G>
+void groupPrepare(const typename G::Consts& c, int64_t n, const void* act, void* prepared) {
+    const int64_t ng = groupCount<G>(n), nq = ng / 4;
+    auto* y = static_cast<typename G::Act*>(prepared);
+    for (int64_t g = 0; g < ng; ++g)
+        y[g] = G::act(c, static_cast<const uint8_t*>(act) + g * G::kActBytes);
+    auto* yq = reinterpret_cast<QuadScales*>(y + ng);
+    for (int64_t q = 0; q < nq; ++q) yq[q].d = G::quadActScales(c, y + 4 * q);
+}
+template <class G> GroupActs<G> preparedView(int64_t n, const void* prepared) {
+    const auto* y = static_cast<const typename G::Act*>(prepared);
+    return GroupActs<G>{y, reinterpret_cast<const QuadScales*>(y + groupCount<G>(n))};
+}
+
+// Callers that did not prepare: the activation rows prepared into per-thread scratch that only
+// grows (a call covers many weight rows, so the preparing is shared by all of them).
 template <class G, int kActs>
 void gatherActs(const typename G::Consts& c, int64_t n, const uint8_t* const (&acts)[kActs],
                 GroupActs<G> (&ys)[kActs]) {
-    thread_local std::vector<typename G::Act> groups;
-    thread_local std::vector<QuadScales> quads;
-    const int64_t ng = n / 32 / G::kBlocks, nq = ng / 4;
-    if (groups.size() < static_cast<size_t>(kActs * ng + 1))
-        groups.resize(static_cast<size_t>(kActs * ng + 1));
-    if (quads.size() < static_cast<size_t>(kActs * nq + 1))
-        quads.resize(static_cast<size_t>(kActs * nq + 1));
+    thread_local std::vector<QuadScales> scratch; // 64-byte units
+    const size_t units = groupPreparedBytes<G>(n) / sizeof(QuadScales) + 1;
+    if (scratch.size() < kActs * units) scratch.resize(kActs * units);
     for (int a = 0; a < kActs; ++a) {
-        typename G::Act* y = groups.data() + a * ng;
-        for (int64_t g = 0; g < ng; ++g) y[g] = G::act(c, acts[a] + g * G::kActBytes);
-        QuadScales* yq = quads.data() + a * nq;
-        for (int64_t q = 0; q < nq; ++q) yq[q].d = G::quadActScales(c, y + 4 * q);
-        ys[a] = GroupActs<G>{y, yq};
+        void* buffer = scratch.data() + a * units;
+        groupPrepare<G>(c, n, acts[a], buffer);
+        ys[a] = preparedView<G>(n, buffer);
     }
+}
+
+template <class G, int kActs>
+void groupRowsOver(const typename G::Consts& c, int64_t n, const uint8_t* base, size_t stride,
+                   int64_t nRows, const uint8_t* const (&acts)[kActs],
+                   const GroupActs<G> (&ys)[kActs], float* const (&outs)[kActs]) {
+    int64_t r = 0;
+    for (; r + 4 <= nRows; r += 4) groupRows<G, 4, kActs>(c, n, base, stride, acts, ys, outs, r);
+    for (; r < nRows; ++r) groupRows<G, 1, kActs>(c, n, base, stride, acts, ys, outs, r);
 }
 
 template <class G, int kActs>
 void groupRowsAll(int64_t n, const void* weights, size_t stride, int64_t nRows,
                   const uint8_t* const (&acts)[kActs], float* const (&outs)[kActs]) {
-    const auto* base = static_cast<const uint8_t*>(weights);
     const typename G::Consts c;
     GroupActs<G> ys[kActs];
     gatherActs<G, kActs>(c, n, acts, ys);
-    int64_t r = 0;
-    for (; r + 4 <= nRows; r += 4) groupRows<G, 4, kActs>(c, n, base, stride, acts, ys, outs, r);
-    for (; r < nRows; ++r) groupRows<G, 1, kActs>(c, n, base, stride, acts, ys, outs, r);
+    groupRowsOver<G, kActs>(c, n, static_cast<const uint8_t*>(weights), stride, nRows, acts, ys,
+                            outs);
+}
+
+template <class G> void groupPrepareAct(int64_t n, const void* act, void* prepared) {
+    const typename G::Consts c;
+    groupPrepare<G>(c, n, act, prepared);
+}
+
+template <class G>
+void groupVecDotRowsPrepared(int64_t n, const void* weights, size_t stride, int64_t nRows,
+                             const void* act, const void* prepared, float* out) {
+    const uint8_t* const acts[1] = {static_cast<const uint8_t*>(act)};
+    float* const outs[1] = {out};
+    const typename G::Consts c;
+    const GroupActs<G> ys[1] = {preparedView<G>(n, prepared)};
+    groupRowsOver<G, 1>(c, n, static_cast<const uint8_t*>(weights), stride, nRows, acts, ys, outs);
 }
 
 template <class G> float groupVecDot(int64_t n, const void* w, const void* act) {
@@ -325,6 +366,9 @@ template <class G> void setGroupKernels(KernelTable& table, GgmlType type) {
     k.vecDot = groupVecDot<G>;
     k.vecDotRows = groupVecDotRows<G>;
     k.vecDotRows2 = groupVecDotRows2<G>;
+    k.preparedActBytes = groupPreparedBytes<G>;
+    k.prepareAct = groupPrepareAct<G>;
+    k.vecDotRowsPrepared = groupVecDotRowsPrepared<G>;
 }
 
 // ---------------------------------------------------------------- k-quants, 512-bit
@@ -451,18 +495,23 @@ struct Q4KActLevels {
     __m512i yv[4];
 };
 
-const Q4KActLevels* arrangeQ4KActs(int64_t n, const BlockQ8_K* a) {
-    thread_local std::vector<Q4KActLevels> scratch;
+void arrangeQ4KActsInto(int64_t n, const BlockQ8_K* a, Q4KActLevels* levels) {
     const int64_t nb = n / kQK_K;
-    if (scratch.size() < static_cast<size_t>(nb)) scratch.resize(static_cast<size_t>(nb));
     for (int64_t i = 0; i < nb; ++i) {
         const int8_t* q = a[i].qs;
-        Q4KActLevels& l = scratch[static_cast<size_t>(i)];
+        Q4KActLevels& l = levels[i];
         l.yv[0] = joinBlocks(loadI(q), loadI(q + 64));
         l.yv[1] = joinBlocks(loadI(q + 32), loadI(q + 96));
         l.yv[2] = joinBlocks(loadI(q + 128), loadI(q + 192));
         l.yv[3] = joinBlocks(loadI(q + 160), loadI(q + 224));
     }
+}
+
+const Q4KActLevels* arrangeQ4KActs(int64_t n, const BlockQ8_K* a) {
+    thread_local std::vector<Q4KActLevels> scratch;
+    const int64_t nb = n / kQK_K;
+    if (scratch.size() < static_cast<size_t>(nb)) scratch.resize(static_cast<size_t>(nb));
+    arrangeQ4KActsInto(n, a, scratch.data());
     return scratch.data();
 }
 
@@ -558,13 +607,27 @@ void q4kRowsArranged(int64_t n, const uint8_t* row, size_t stride, const BlockQ8
     q4kRows<1>(n, row, stride, a, arrangeQ4KActs(n, a), out);
 }
 
-void q4kVecDotRows(int64_t n, const void* weights, size_t stride, int64_t nRows, const void* act,
-                   float* out) {
+void q4kVecDotRowsPrepared(int64_t n, const void* weights, size_t stride, int64_t nRows,
+                           const void* act, const void* prepared, float* out) {
     const auto* base = static_cast<const uint8_t*>(weights);
     const auto* a = static_cast<const BlockQ8_K*>(act);
-    const Q4KActLevels* levels = arrangeQ4KActs(n, a);
+    const auto* levels = static_cast<const Q4KActLevels*>(prepared);
     for (int64_t r = 0; r < nRows; ++r)
         q4kRows<1>(n, base + static_cast<size_t>(r) * stride, 0, a, levels, out + r);
+}
+
+void q4kVecDotRows(int64_t n, const void* weights, size_t stride, int64_t nRows, const void* act,
+                   float* out) {
+    q4kVecDotRowsPrepared(n, weights, stride, nRows, act,
+                          arrangeQ4KActs(n, static_cast<const BlockQ8_K*>(act)), out);
+}
+
+size_t q4kPreparedBytes(int64_t n) {
+    return static_cast<size_t>(n / kQK_K) * sizeof(Q4KActLevels);
+}
+
+void q4kPrepareAct(int64_t n, const void* act, void* prepared) {
+    arrangeQ4KActsInto(n, static_cast<const BlockQ8_K*>(act), static_cast<Q4KActLevels*>(prepared));
 }
 
 void q4kVecDotRows2(int64_t n, const void* weights, size_t stride, int64_t nRows, const void* act0,
@@ -578,6 +641,9 @@ void setQ4KKernels(KernelTable& table) {
     k.vecDot = superVecDot<q4kRowsArranged>;
     k.vecDotRows = q4kVecDotRows;
     k.vecDotRows2 = q4kVecDotRows2;
+    k.preparedActBytes = q4kPreparedBytes;
+    k.prepareAct = q4kPrepareAct;
+    k.vecDotRowsPrepared = q4kVecDotRowsPrepared;
 }
 
 } // namespace
