@@ -6,12 +6,19 @@
 // (gemm.h), the same matrix against 64 token rows, one thread, in GFLOP/s.
 // vecDotRows/l1l2/: the same on a 64-row matrix that stays in L2: the kernel's compute ceiling,
 // to compare with its out-of-cache rate (how far decode is from being memory-bound).
+// stream/: what decode sees — 512 MiB of rows (far past any cache) dotted one ~128 KiB piece per
+// call, 1 thread, 2048 or 8192 columns (attention/FFN-up rows, FFN-down rows);
+// of_read = that rate / the plain read bandwidth of the same buffer (engine/system/read_bandwidth).
+// The matrices of vecDotRows/ (2-16 MiB) fit this machine's 32 MiB L3, so only stream/ shows
+// how a kernel streams from memory.
 //   bench_kernels --benchmark_filter='q4_0'     bench_kernels --benchmark_min_time=0.2
 #include "engine/cpu/kernels/gemm.h"
 #include "engine/cpu/kernels/kernels.h"
+#include "engine/system/read_bandwidth.h"
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -76,6 +83,56 @@ void benchVecDot(benchmark::State& state, GgmlType type, Isa isa, DotMode mode) 
         2.0 * acts * kCols * nRows * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+void benchStream(benchmark::State& state, GgmlType type, Isa isa, int64_t cols) {
+    constexpr size_t kBufferBytes = size_t(512) << 20, kPieceBytes = 128 * 1024;
+    const size_t rowBytes = size_t(*hearth::ggmlRowBytes(type, cols));
+    const int64_t nRows = int64_t(kBufferBytes / rowBytes);
+    // 64 distinct random rows repeated: the values do not change the speed, only the bytes read.
+    std::vector<uint8_t> weights(rowBytes * size_t(nRows));
+    std::mt19937 rng(7);
+    std::normal_distribution<float> normal(0.0f, 0.02f);
+    std::vector<float> row(static_cast<size_t>(cols));
+    for (int64_t r = 0; r < nRows; ++r) {
+        uint8_t* dst = weights.data() + size_t(r) * rowBytes;
+        if (r < 64) {
+            for (auto& x : row) x = normal(rng);
+            (void)quantizeWeights(type, row.data(), dst, 1, cols);
+        } else {
+            std::copy_n(weights.data() + size_t(r % 64) * rowBytes, rowBytes, dst);
+        }
+    }
+    const TypeKernels& k = kernelsFor(type, isa);
+    for (auto& x : row) x = normal(rng) * 50.0f;
+    std::vector<uint8_t> act(size_t(*hearth::ggmlRowBytes(k.vecDotType, cols)));
+    kernelsFor(k.vecDotType, Isa::Scalar).quantize(row.data(), act.data(), cols);
+    std::vector<float> out(static_cast<size_t>(nRows));
+    const int64_t piece = std::max<int64_t>(16, int64_t(kPieceBytes / rowBytes) / 16 * 16);
+    // As decode runs it: the token prepared once where the kernel has that form.
+    std::vector<uint64_t> prepBuffer(k.prepareAct ? k.preparedActBytes(cols) / 8 + 8 : 0);
+    void* prep =
+        reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(prepBuffer.data()) + 63) / 64 * 64);
+    for (auto _ : state) {
+        if (k.prepareAct) k.prepareAct(cols, act.data(), prep);
+        for (int64_t r = 0; r < nRows; r += piece) {
+            const uint8_t* rows = weights.data() + size_t(r) * rowBytes;
+            if (k.prepareAct)
+                k.vecDotRowsPrepared(cols, rows, rowBytes, std::min(piece, nRows - r), act.data(),
+                                     prep, out.data() + r);
+            else
+                vecDotRows(type, isa, cols, rows, rowBytes, std::min(piece, nRows - r), act.data(),
+                           out.data() + r);
+        }
+        benchmark::DoNotOptimize(out.data());
+        benchmark::ClobberMemory();
+    }
+    const double bytes = double(weights.size());
+    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(weights.size()));
+    const double readRate = hearth::measureReadBandwidth(weights.data(), weights.size(), 1, 3);
+    state.counters["read_GB/s"] = readRate / 1e9;
+    state.counters["of_read"] = benchmark::Counter(bytes * double(state.iterations()) / readRate,
+                                                   benchmark::Counter::kIsRate);
+}
+
 void benchGemm(benchmark::State& state, GgmlType type, Isa isa) {
     constexpr int64_t kTokens = 64;
     const Fixture f = makeFixture(type);
@@ -126,6 +183,14 @@ int registerAll() {
                                          DotMode::RowsPair);
             benchmark::RegisterBenchmark(("vecDotRows/l1l2/" + name).c_str(), benchVecDot, t, isa,
                                          DotMode::RowsInCache);
+            if (isa != Isa::Scalar && (t == GgmlType::Q4_0 || t == GgmlType::Q8_0 ||
+                                       t == GgmlType::Q4_K || t == GgmlType::Q6_K))
+                for (int64_t cols : {2048, 8192})
+                    benchmark::RegisterBenchmark(
+                        ("stream/" + name + "/" + std::to_string(cols)).c_str(), benchStream, t,
+                        isa, cols)
+                        ->Unit(benchmark::kMillisecond)
+                        ->Iterations(4);
             if (isa != Isa::Scalar && gemmSupported(t, isa))
                 benchmark::RegisterBenchmark(("gemm/" + name).c_str(), benchGemm, t, isa);
         }
