@@ -5,6 +5,7 @@
 // --ttft-token prompt (its evaluation to the first logits, in a fresh context position 0).
 #include "app/cli/cli_command.h"
 #include "app/core/gpu_backend.h"
+#include "engine/core/page_cache.h"
 #include "engine/cpu/kernels/kernels.h"
 #include "engine/model/model.h"
 #include "engine/model/model_context.h"
@@ -116,7 +117,11 @@ int runBench(const QStringList& args) {
     const QCommandLineOption ttft(
         QStringLiteral("ttft"), QStringLiteral("Prompt tokens for time to first token (0 = skip)"),
         QStringLiteral("N"), QStringLiteral("100"));
-    p.addOptions({pp, tg, threads, reps, kvf32, json, gpu, compare, ttft});
+    const QCommandLineOption dropCache(
+        QStringLiteral("drop-cache"),
+        QStringLiteral("Drop the model file from the page cache first: read back from disk it "
+                       "maps with 2 MiB pages, as files Hearth writes do"));
+    p.addOptions({pp, tg, threads, reps, kvf32, json, gpu, compare, ttft, dropCache});
     p.process(args);
     if (p.positionalArguments().size() != 1) {
         err << "hearth-cli bench: exactly one MODEL is required\n";
@@ -164,6 +169,9 @@ int runBench(const QStringList& args) {
         planGpu(*gpuAsked, path, std::max({16, nPrompt, nGen + 1, nTtft}), nThreads, err);
     const int gpuLayers = gpuPlan.layers;
     const std::unique_ptr<hearth::Backend> gpuBackend = std::move(gpuPlan.backend);
+    if (p.isSet(dropCache))
+        if (auto s = hearth::dropFromPageCache(path); !s)
+            err << "hearth-cli bench: --drop-cache: " << QString::fromStdString(s.error()) << "\n";
     const auto openStart = Clock::now();
     auto m = hearth::Model::load(path, hearth::ModelOptions{nThreads, gpuLayers, gpuBackend.get()});
     const double openMs =
@@ -246,6 +254,14 @@ int runBench(const QStringList& args) {
         }
     }
     const uint64_t peak = hearth::peakRssBytes();
+    // How much of the weights the OS maps with 2 MiB pages (engine/core/page_cache.h).
+    const auto hugeBytes = lo && hi > lo
+                               ? hearth::hugePageMappedBytes(lo, static_cast<size_t>(hi - lo))
+                               : std::nullopt;
+    const double hugePercent =
+        hugeBytes
+            ? 100.0 * std::min(1.0, static_cast<double>(*hugeBytes) / static_cast<double>(hi - lo))
+            : -1;
     const std::string isa = hearth::kernels::isaName(hearth::kernels::activeIsa());
     const double ppRatio = ratioOf(ppRate.median(), saved, "pp_tokens_per_s");
     const double tgRatio = ratioOf(tgRate.median(), saved, "tg_tokens_per_s");
@@ -281,6 +297,7 @@ int runBench(const QStringList& args) {
             o["tg_percent_of_limit"] = 100.0 * tgRate.median() / limit;
         }
         o["open_ms"] = openMs;
+        if (hugeBytes) o["weights_in_huge_pages_percent"] = hugePercent;
         if (nTtft > 0) {
             o["ttft_prompt_tokens"] = nTtft;
             o["ttft_ms"] = ttftMs.median();
@@ -319,6 +336,9 @@ int runBench(const QStringList& args) {
                    .arg(readRate.median() / 1e9, 0, 'f', 1)
                    .arg(100.0 * tgRate.median() / limit, 0, 'f', 1);
     out << QStringLiteral("open: %1 ms\n").arg(openMs, 0, 'f', 1);
+    if (hugeBytes)
+        out << QStringLiteral("weights mapped with 2 MiB pages: %1 %\n")
+                   .arg(hugePercent, 0, 'f', 0);
     if (nTtft > 0)
         out << QStringLiteral("time to first token (%1-token prompt): %2 ms (median)\n")
                    .arg(nTtft)

@@ -67,6 +67,11 @@ void MappedFile::advise(Access access, size_t offset, size_t length) const {
     case Access::WillNeed:
         advice = MADV_WILLNEED;
         break;
+    case Access::HugePages:
+#ifdef MADV_HUGEPAGE
+        advice = MADV_HUGEPAGE;
+#endif
+        break;
     }
     ::madvise(const_cast<uint8_t*>(data_) + start, length, advice);
 }

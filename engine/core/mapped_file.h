@@ -12,7 +12,9 @@ namespace hearth {
 
 class MappedFile {
 public:
-    enum class Access { Normal, Sequential, Random, WillNeed };
+    // HugePages: map with 2 MiB pages where the page cache holds large folios, and read
+    // uncached parts in them (engine/core/page_cache.h says why decode wants that).
+    enum class Access { Normal, Sequential, Random, WillNeed, HugePages };
 
     static Result<std::unique_ptr<MappedFile>> open(const std::string& path);
     ~MappedFile();

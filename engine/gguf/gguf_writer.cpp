@@ -1,5 +1,7 @@
 #include "engine/gguf/gguf_writer.h"
 
+#include "engine/core/page_cache.h"
+
 #include <cerrno>
 #include <fcntl.h>
 #include <limits>
@@ -444,6 +446,9 @@ Status GgufWriter::writeFile(const std::string& path) const {
     Sink sink(fd);
     Status st = writeTo(sink);
     if (st && ::fsync(fd) != 0) st = makeError("cannot sync " + tmp + ": " + std::strerror(errno));
+    // Read back from disk, a model comes in large page-cache folios (page_cache.h); failing to
+    // drop the written ones only costs speed.
+    if (st) (void)dropFromPageCache(fd);
     ::fchmod(fd, 0644); // mkstemp creates 0600; a model file is not secret
     if (::close(fd) != 0 && st) st = makeError("cannot close " + tmp + ": " + std::strerror(errno));
     if (st && ::rename(tmp.c_str(), path.c_str()) != 0)

@@ -4,6 +4,8 @@
 // ("-00001-of-00003.gguf") imports the whole model: its parts are merged into one file inside the
 // store, which becomes the blob.
 #include "engine/gguf/gguf_file.h"
+
+#include "engine/core/page_cache.h"
 #include "engine/gguf/gguf_merge.h"
 #include "engine/gguf/gguf_split.h"
 #include "engine/store/atomic_file.h"
@@ -80,6 +82,7 @@ Result<std::string> copyToTemp(const std::string& src, const std::string& dir, u
     ::close(in);
     if (error.empty() && ::fsync(out) != 0)
         error = "cannot sync " + tmp + ": " + std::strerror(errno);
+    if (error.empty()) (void)dropFromPageCache(out); // the copy is read back in large folios
     ::fchmod(out, 0644);
     ::close(out);
     if (!error.empty()) {
@@ -177,6 +180,7 @@ Result<ModelName> ModelStore::importGguf(const std::string& file, const ImportOp
             return makeError("cannot move the blob into " + blobs + ": " + std::strerror(e));
         }
         syncDirectory(blobs);
+        if (linked) (void)dropFromPageCache(blob); // read back in large folios (page_cache.h)
     }
     if (progress) progress(2 * fileSize, 2 * fileSize);
 

@@ -9,6 +9,7 @@
 #include "engine/store/model_store.h"
 #include "engine/store/sha256.h"
 #include "net/mock_hub.h"
+#include "system/cached_pages.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -222,6 +223,14 @@ private slots:
         QCOMPARE(r.error, QString());
         QCOMPARE(r.state, DownloadJob::State::Done);
         QCOMPARE(r.name, QStringLiteral("tiny:latest"));
+        // Blobs leave the page cache once on disk: a model read back from disk maps with 2 MiB
+        // pages (engine/core/page_cache.h).
+        if (!hearth::test::onTmpfs(dir.path().toStdString()))
+            for (const QString& blob :
+                 QDir(dir.path() + QStringLiteral("/blobs")).entryList(QDir::Files))
+                QCOMPARE(hearth::test::cachedPages(
+                             (dir.path() + QStringLiteral("/blobs/") + blob).toStdString()),
+                         std::optional<size_t>(0));
         // The manifest is the registry's bytes, unchanged; every blob hashes to its name.
         const QByteArray manifest = readAll(
             dir.path() + QStringLiteral("/manifests/registry.ollama.ai/library/tiny/latest"));
