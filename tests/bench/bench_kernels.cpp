@@ -6,17 +6,19 @@
 // (gemm.h), the same matrix against 64 token rows, one thread, in GFLOP/s.
 // vecDotRows/l1l2/: the same on a 64-row matrix that stays in L2: the kernel's compute ceiling,
 // to compare with its out-of-cache rate (how far decode is from being memory-bound).
-// stream/: what decode sees — 512 MiB of rows (far past any cache) dotted one ~128 KiB piece per
-// call, 1 thread, 2048 or 8192 columns (attention/FFN-up rows, FFN-down rows);
+// stream/: what decode sees — 512 MiB of rows (far past any cache, in 2 MiB pages) dotted one ~128
+// KiB piece per call, 1 thread, 2048 or 8192 columns (attention/FFN-up rows, FFN-down rows);
 // of_read = that rate / the plain read bandwidth of the same buffer (engine/system/read_bandwidth).
 // The matrices of vecDotRows/ (2-16 MiB) fit this machine's 32 MiB L3, so only stream/ shows
 // how a kernel streams from memory.
 //   bench_kernels --benchmark_filter='q4_0'     bench_kernels --benchmark_min_time=0.2
+#include "engine/core/page_cache.h"
 #include "engine/cpu/kernels/gemm.h"
 #include "engine/cpu/kernels/kernels.h"
 #include "engine/system/read_bandwidth.h"
 
 #include <benchmark/benchmark.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <random>
@@ -83,12 +85,37 @@ void benchVecDot(benchmark::State& state, GgmlType type, Isa isa, DotMode mode) 
         2.0 * acts * kCols * nRows * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+// An anonymous buffer advised for 2 MiB pages (2 MiB-aligned, so whole pages can back it).
+class HugeBuffer {
+public:
+    explicit HugeBuffer(size_t bytes) : size_(bytes) {
+        constexpr size_t kHuge = size_t(2) << 20;
+        span_ = (bytes + 2 * kHuge - 1) / kHuge * kHuge;
+        raw_ = ::mmap(nullptr, span_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (raw_ == MAP_FAILED) throw std::bad_alloc();
+        const auto at = (reinterpret_cast<uintptr_t>(raw_) + kHuge - 1) / kHuge * kHuge;
+        data_ = reinterpret_cast<uint8_t*>(at);
+        ::madvise(data_, bytes, MADV_HUGEPAGE);
+    }
+    ~HugeBuffer() { ::munmap(raw_, span_); }
+    HugeBuffer(const HugeBuffer&) = delete;
+    HugeBuffer& operator=(const HugeBuffer&) = delete;
+    uint8_t* data() const { return data_; }
+    size_t size() const { return size_; }
+
+private:
+    void* raw_ = nullptr;
+    uint8_t* data_ = nullptr;
+    size_t size_ = 0, span_ = 0;
+};
+
 void benchStream(benchmark::State& state, GgmlType type, Isa isa, int64_t cols) {
     constexpr size_t kBufferBytes = size_t(512) << 20, kPieceBytes = 128 * 1024;
     const size_t rowBytes = size_t(*hearth::ggmlRowBytes(type, cols));
     const int64_t nRows = int64_t(kBufferBytes / rowBytes);
     // 64 distinct random rows repeated: the values do not change the speed, only the bytes read.
-    std::vector<uint8_t> weights(rowBytes * size_t(nRows));
+    // Mapped with 2 MiB pages, as decode maps a model's weights (engine/core/page_cache.h).
+    HugeBuffer weights(rowBytes * size_t(nRows));
     std::mt19937 rng(7);
     std::normal_distribution<float> normal(0.0f, 0.02f);
     std::vector<float> row(static_cast<size_t>(cols));
@@ -129,6 +156,8 @@ void benchStream(benchmark::State& state, GgmlType type, Isa isa, int64_t cols) 
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(weights.size()));
     const double readRate = hearth::measureReadBandwidth(weights.data(), weights.size(), 1, 3);
     state.counters["read_GB/s"] = readRate / 1e9;
+    if (const auto huge = hearth::hugePageMappedBytes(weights.data(), weights.size()))
+        state.counters["huge_pages_%"] = std::min(100.0, 100.0 * double(*huge) / bytes);
     state.counters["of_read"] = benchmark::Counter(bytes * double(state.iterations()) / readRate,
                                                    benchmark::Counter::kIsRate);
 }
