@@ -94,9 +94,14 @@ Status CpuBackend::storeKv(const TensorRef& k, const TensorRef& v, const KvCache
         uint8_t* dst = rowPtr(cache.k, pos0 + i);
         for (int64_t d = 0; d < dim; ++d) storeElement(dst, d, type, kr[d]);
     }
+    // V is stored transposed: one element in each of `dim` rows per token. The rows' base and
+    // stride are looked up once (rowPtr computes the packed row size on every call).
+    uint8_t* vBase = rowPtr(cache.vT, 0);
+    const size_t vStride = cache.vT.stride();
     for (int64_t i = 0; i < v.rows; ++i) {
         const float* vr = rowF32(v, i);
-        for (int64_t d = 0; d < dim; ++d) storeElement(rowPtr(cache.vT, d), pos0 + i, type, vr[d]);
+        for (int64_t d = 0; d < dim; ++d)
+            storeElement(vBase + static_cast<size_t>(d) * vStride, pos0 + i, type, vr[d]);
     }
     return {};
 }
