@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 namespace hearth::cpu {
@@ -35,13 +36,6 @@ kernels::VecDotFn cacheDot(GgmlType type) {
     const auto& k = kernels::kernelsFor(type);
     if (k.vecDot && k.vecDotType == type) return k.vecDot;
     return type == GgmlType::F16 ? dotF16Fallback : nullptr;
-}
-
-void storeElement(uint8_t* row, int64_t index, GgmlType type, float v) {
-    if (type == GgmlType::F16)
-        reinterpret_cast<uint16_t*>(row)[index] = floatToHalf(v);
-    else
-        reinterpret_cast<float*>(row)[index] = v;
 }
 
 } // namespace
@@ -89,19 +83,25 @@ Status CpuBackend::storeKv(const TensorRef& k, const TensorRef& v, const KvCache
         return makeError("KV cache type must be f16 or f32");
     if (pos0 < 0 || pos0 + k.rows > cache.k.rows) return makeError("KV cache is full");
     const int64_t dim = k.cols;
-    for (int64_t i = 0; i < k.rows; ++i) {
-        const float* kr = rowF32(k, i);
-        uint8_t* dst = rowPtr(cache.k, pos0 + i);
-        for (int64_t d = 0; d < dim; ++d) storeElement(dst, d, type, kr[d]);
-    }
-    // V is stored transposed: one element in each of `dim` rows per token. The rows' base and
-    // stride are looked up once (rowPtr computes the packed row size on every call).
+    // Whole rows go through the kernels' conversion (F16C where present; round to nearest even,
+    // as floatToHalf).
+    const kernels::QuantizeRowFn toCache = kernels::kernelsFor(type).quantize;
+    for (int64_t i = 0; i < k.rows; ++i) toCache(rowF32(k, i), rowPtr(cache.k, pos0 + i), dim);
+    // V is stored transposed: one element in each of `dim` rows per token, converted as a row
+    // first, then scattered. The rows' base and stride are looked up once (rowPtr computes the
+    // packed row size on every call).
     uint8_t* vBase = rowPtr(cache.vT, 0);
     const size_t vStride = cache.vT.stride();
+    const size_t elem = type == GgmlType::F16 ? 2 : 4;
+    thread_local std::vector<uint8_t> converted;
+    if (converted.size() < static_cast<size_t>(dim) * elem)
+        converted.resize(static_cast<size_t>(dim) * elem);
     for (int64_t i = 0; i < v.rows; ++i) {
-        const float* vr = rowF32(v, i);
+        toCache(rowF32(v, i), converted.data(), dim);
+        const size_t at = static_cast<size_t>(pos0 + i) * elem;
         for (int64_t d = 0; d < dim; ++d)
-            storeElement(vBase + static_cast<size_t>(d) * vStride, pos0 + i, type, vr[d]);
+            std::memcpy(vBase + static_cast<size_t>(d) * vStride + at,
+                        converted.data() + static_cast<size_t>(d) * elem, elem);
     }
     return {};
 }
@@ -125,7 +125,7 @@ Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
     const uint8_t* qBase = rowPtr(q, 0);
     uint8_t* outBase = rowPtr(out, 0);
     const size_t qStride = q.stride(), outStride = out.stride();
-    // The kernels' row conversion (F16C where present) rounds exactly as storeElement does.
+    // The kernels' row conversion (F16C where present) rounds as the cache's values were.
     const kernels::QuantizeRowFn toCache = kernels::kernelsFor(type).quantize;
 
     auto work = [&](int64_t t0, int64_t t1) {
