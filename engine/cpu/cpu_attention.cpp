@@ -128,6 +128,15 @@ Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
     // The kernels' row conversion (F16C where present) rounds as the cache's values were.
     const kernels::QuantizeRowFn toCache = kernels::kernelsFor(type).quantize;
 
+    // Rows of the cache against one vector: the kernels' multi-row dot where they have one.
+    const auto rowDots = [&](int64_t n, const uint8_t* rows, size_t stride, int64_t nRows,
+                             const void* vec, float* res) {
+        if (dot == kernels::kernelsFor(type).vecDot)
+            kernels::vecDotRows(type, n, rows, stride, nRows, vec, res);
+        else
+            for (int64_t r = 0; r < nRows; ++r)
+                res[r] = dot(n, rows + static_cast<size_t>(r) * stride, vec);
+    };
     auto work = [&](int64_t t0, int64_t t1) {
         // Per-thread scratch that only ever grows: the token path allocates nothing.
         thread_local std::vector<uint8_t> qConv;
@@ -148,12 +157,13 @@ Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
             if (scores.size() < static_cast<size_t>(nKv)) scores.resize(static_cast<size_t>(nKv));
             float* sc = scores.data();
             const uint8_t* kHead = kBase + static_cast<size_t>(kvh) * hd * elem;
+            // All K rows against the query in one call (eight rows per step share the query's
+            // conversion), then the scale.
+            rowDots(hd, kHead, kStride, nKv, qConv.data(), sc);
             float mx = -INFINITY;
             for (int64_t j = 0; j < nKv; ++j) {
-                const float s =
-                    dot(hd, kHead + static_cast<size_t>(j) * kStride, qConv.data()) * p.scale;
-                sc[j] = s;
-                mx = std::max(mx, s);
+                sc[j] *= p.scale;
+                mx = std::max(mx, sc[j]);
             }
             double sum = 0;
             for (int64_t j = 0; j < nKv; ++j) {
@@ -169,8 +179,7 @@ Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
             float* o = reinterpret_cast<float*>(outBase + static_cast<size_t>(i) * outStride) +
                        static_cast<int64_t>(h) * hd;
             const uint8_t* vHead = vBase + static_cast<size_t>(kvh) * hd * vStride;
-            for (int d = 0; d < hd; ++d)
-                o[d] = dot(nKv, vHead + static_cast<size_t>(d) * vStride, probs.data());
+            rowDots(nKv, vHead, vStride, hd, probs.data(), o);
         }
     };
     // Each (token, head) task is computed whole by one thread, so any split gives the same

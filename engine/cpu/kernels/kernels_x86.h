@@ -431,6 +431,50 @@ inline float bf16Scalar(uint16_t v) {
     return f;
 }
 
+// Float rows against one vector, eight rows at a time (attention: K rows against a query, V
+// rows against the softmax output): the vector is converted once per 8 elements for all eight
+// rows, and their eight sums are reduced together. Each row sums its 8-element products in one
+// accumulator, so results differ from vecDotFloat's only in summation order.
+inline __m256 sumEach(const __m256 (&acc)[8]) { // lane k: the sum of acc[k]'s lanes
+    const __m256 h0123 =
+        _mm256_hadd_ps(_mm256_hadd_ps(acc[0], acc[1]), _mm256_hadd_ps(acc[2], acc[3]));
+    const __m256 h4567 =
+        _mm256_hadd_ps(_mm256_hadd_ps(acc[4], acc[5]), _mm256_hadd_ps(acc[6], acc[7]));
+    const __m128 s0123 = _mm_add_ps(_mm256_castps256_ps128(h0123), _mm256_extractf128_ps(h0123, 1));
+    const __m128 s4567 = _mm_add_ps(_mm256_castps256_ps128(h4567), _mm256_extractf128_ps(h4567, 1));
+    return _mm256_set_m128(s4567, s0123);
+}
+
+template <class T, __m256 (*Load)(const T*), float (*Scalar)(T)>
+void vecDotFloatRows(int64_t n, const void* weights, size_t stride, int64_t nRows, const void* va,
+                     float* out) {
+    const auto* base = static_cast<const uint8_t*>(weights);
+    const T* y = static_cast<const T*>(va);
+    int64_t r = 0;
+    for (; r + 8 <= nRows; r += 8) {
+        const T* x[8];
+        __m256 acc[8];
+        for (int k = 0; k < 8; ++k) {
+            x[k] = reinterpret_cast<const T*>(base + static_cast<size_t>(r + k) * stride);
+            acc[k] = _mm256_setzero_ps();
+        }
+        int64_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            const __m256 yv = Load(y + i);
+            for (int k = 0; k < 8; ++k) acc[k] = _mm256_fmadd_ps(Load(x[k] + i), yv, acc[k]);
+        }
+        alignas(32) float sums[8];
+        _mm256_store_ps(sums, sumEach(acc));
+        for (int k = 0; k < 8; ++k) {
+            float s = sums[k];
+            for (int64_t j = i; j < n; ++j) s += Scalar(x[k][j]) * Scalar(y[j]);
+            out[r + k] = s;
+        }
+    }
+    for (; r < nRows; ++r)
+        out[r] = vecDotFloat<T, Load, Scalar>(n, base + static_cast<size_t>(r) * stride, va);
+}
+
 inline void dequantizeF16(const void* src, float* dst, int64_t n) {
     const auto* x = static_cast<const uint16_t*>(src);
     int64_t i = 0;
@@ -516,6 +560,8 @@ inline void registerX86Kernels(KernelTable& t) {
     f16.dequantize = dequantizeF16;
     f16.quantize = quantizeF16;
     f16.vecDot = vecDotFloat<uint16_t, loadF16, h2f>;
+    f16.vecDotRows = vecDotFloatRows<uint16_t, loadF16, h2f>;
     t[static_cast<uint32_t>(GgmlType::BF16)].vecDot = vecDotFloat<uint16_t, loadBF16, bf16Scalar>;
     t[static_cast<uint32_t>(GgmlType::F32)].vecDot = vecDotFloat<float, loadF32, f32Id>;
+    t[static_cast<uint32_t>(GgmlType::F32)].vecDotRows = vecDotFloatRows<float, loadF32, f32Id>;
 }
