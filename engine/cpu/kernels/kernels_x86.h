@@ -303,11 +303,12 @@ struct KIQ4_XS {
 // prefetcher alone leaves the row kernels well below the memory bandwidth. At least 16 KiB (the
 // next four rows when they are longer): Q8_0 streams 32.3 -> 34.5 GB/s per core (2048 columns)
 // and 35.4 -> 36.2 (8192) against 8 KiB on this project's Zen 5 machine; 32 KiB is no better.
+// Non-temporal, like the AVX-512 kernels' (kernels_avx512.cpp says why).
 constexpr size_t kPrefetchAhead = 16384;
 
 inline void prefetchLines(const void* p, size_t bytes) {
     for (size_t off = 0; off < bytes; off += 64)
-        _mm_prefetch(static_cast<const char*>(p) + off, _MM_HINT_T0);
+        _mm_prefetch(static_cast<const char*>(p) + off, _MM_HINT_NTA);
 }
 
 template <class K> float vecDotBlocks(int64_t n, const void* vw, const void* va) {
