@@ -16,6 +16,8 @@
 # shared data ($HEARTH_SHARED_DIR, default the checkout's ../shared). A model that
 # run_model_bench.sh left without one is not used: its twin model-<name>-vocab.gguf (the same
 # weights; synth's weights depend only on the seed) is made and used by both engines.
+# Before each run the model file is dropped from the page cache (dd iflag=nocache), so both
+# engines read it from disk and map what their own reads bring in.
 # Minutes per model: run it on an otherwise idle machine, and read the ratios, not the t/s.
 set -eu
 build=${1:?build dir}
@@ -56,7 +58,11 @@ for type in ${TYPES:-Q4_0 Q8_0 Q4_K_M}; do
         r=1
         while [ "$r" -le "$rounds" ]; do
             base="$out/$name-t$t"
+            # Each engine opens the file as from disk: the page cache is dropped first, and
+            # what each one's reads bring in decides its page size (docs/performance.md).
+            dd if="$model" iflag=nocache count=0 status=none
             node "$here/reference/llama_bench.mjs" "$model" "$@" -t "$t" >"$base-ref-$r.json"
+            dd if="$model" iflag=nocache count=0 status=none
             "$cli" bench "$model" "$@" -t "$t" --json --compare "$base-ref-$r.json" \
                 >"$base-hearth-$r.json"
             r=$((r + 1))
