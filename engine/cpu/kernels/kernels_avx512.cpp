@@ -225,7 +225,8 @@ void groupRows(const typename G::Consts& c, int64_t n, const uint8_t* base, size
     const int64_t linesPerGroup =
         ng > 0 ? static_cast<int64_t>((nextBytes + 63) / 64 + static_cast<size_t>(ng) - 1) / ng : 0;
     for (int64_t q = 0; q < nq; ++q) {
-        for (int64_t l = 0; l < 4 * linesPerGroup; ++l, next += 64) _mm_prefetch(next, _MM_HINT_NTA);
+        for (int64_t l = 0; l < 4 * linesPerGroup; ++l, next += 64)
+            _mm_prefetch(next, _MM_HINT_NTA);
         for (int k = 0; k < kRows; ++k) {
             typename G::W x[4];
             __m512i dots[kActs][4];
