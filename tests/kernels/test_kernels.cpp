@@ -377,6 +377,42 @@ private slots:
             QVERIFY(prepared > 0);
     }
 
+    // The float types' multi-row dot gives each row exactly vecDot's result, wherever the row
+    // falls in the call: prefill splits rows between threads by the thread count, and results
+    // must not depend on it (attention's K/V passes use it too).
+    void floatRowsEqualVecDotExactly() {
+        std::vector<Isa> isas = simdIsas();
+        isas.push_back(Isa::Scalar);
+        for (GgmlType t : {GgmlType::F16, GgmlType::F32, GgmlType::BF16})
+            for (Isa isa : isas)
+                for (int64_t n : {7, 64, 100, 2048 + 24 + 3}) {
+                    const size_t rowBytes = size_t(*hearth::ggmlRowBytes(t, n));
+                    const int64_t rows = 13;
+                    std::vector<uint8_t> w(rowBytes * size_t(rows));
+                    for (int64_t r = 0; r < rows; ++r) {
+                        const auto q = kt::quantizeRow(t, kt::randomRow(n, uint32_t(700 + r)), isa);
+                        std::memcpy(w.data() + size_t(r) * rowBytes, q.data(), rowBytes);
+                    }
+                    const auto a = kt::quantizeRow(t, kt::randomRow(n, 799), isa);
+                    const TypeKernels& k = kernelsFor(t, isa);
+                    for (int64_t first : {0, 1, 3, 5})
+                        for (int64_t count : {1, 4, 7, 8}) {
+                            std::vector<float> out(static_cast<size_t>(count));
+                            vecDotRows(t, isa, n, w.data() + size_t(first) * rowBytes, rowBytes,
+                                       count, a.data(), out.data());
+                            for (int64_t r = 0; r < count; ++r)
+                                QVERIFY2(out[size_t(r)] ==
+                                             k.vecDot(n, w.data() + size_t(first + r) * rowBytes,
+                                                      a.data()),
+                                         qPrintable(QString("%1 %2 n=%3 rows %4+%5")
+                                                        .arg(typeName(t), isaName(isa))
+                                                        .arg(n)
+                                                        .arg(first)
+                                                        .arg(r)));
+                        }
+                }
+    }
+
     // Row lengths whose block count is not a multiple of the SIMD kernels' block groups, with the
     // weight rows and the activation ending right before an unreadable page: the kernels must
     // handle the leftover blocks and never read past a row's last byte.

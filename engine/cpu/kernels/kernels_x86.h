@@ -406,6 +406,15 @@ inline __m256 loadF32(const float* p) {
     return _mm256_loadu_ps(p);
 }
 
+// The elements past the last multiple of 8, one at a time. One compiled copy (never inlined), so
+// vecDotFloat and vecDotFloatRows round these steps alike (inlined copies may contract
+// differently).
+template <class T, float (*Scalar)(T)>
+__attribute__((noinline)) float addTail(float sum, const T* x, const T* y, int64_t i, int64_t n) {
+    for (; i < n; ++i) sum += Scalar(x[i]) * Scalar(y[i]);
+    return sum;
+}
+
 template <class T, __m256 (*Load)(const T*), float (*Scalar)(T)>
 float vecDotFloat(int64_t n, const void* vw, const void* va) {
     const T* x = static_cast<const T*>(vw);
@@ -417,9 +426,9 @@ float vecDotFloat(int64_t n, const void* vw, const void* va) {
         for (int k = 0; k < 4; ++k)
             acc[k] = _mm256_fmadd_ps(Load(x + i + 8 * k), Load(y + i + 8 * k), acc[k]);
     for (; i + 8 <= n; i += 8) acc[0] = _mm256_fmadd_ps(Load(x + i), Load(y + i), acc[0]);
-    float sum = hsum(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
-    for (; i < n; ++i) sum += Scalar(x[i]) * Scalar(y[i]);
-    return sum;
+    const float sum =
+        hsum(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
+    return i < n ? addTail<T, Scalar>(sum, x, y, i, n) : sum;
 }
 
 inline float f32Id(float v) {
@@ -432,44 +441,39 @@ inline float bf16Scalar(uint16_t v) {
     return f;
 }
 
-// Float rows against one vector, eight rows at a time (attention: K rows against a query, V
-// rows against the softmax output): the vector is converted once per 8 elements for all eight
-// rows, and their eight sums are reduced together. Each row sums its 8-element products in one
-// accumulator, so results differ from vecDotFloat's only in summation order.
-inline __m256 sumEach(const __m256 (&acc)[8]) { // lane k: the sum of acc[k]'s lanes
-    const __m256 h0123 =
-        _mm256_hadd_ps(_mm256_hadd_ps(acc[0], acc[1]), _mm256_hadd_ps(acc[2], acc[3]));
-    const __m256 h4567 =
-        _mm256_hadd_ps(_mm256_hadd_ps(acc[4], acc[5]), _mm256_hadd_ps(acc[6], acc[7]));
-    const __m128 s0123 = _mm_add_ps(_mm256_castps256_ps128(h0123), _mm256_extractf128_ps(h0123, 1));
-    const __m128 s4567 = _mm_add_ps(_mm256_castps256_ps128(h4567), _mm256_extractf128_ps(h4567, 1));
-    return _mm256_set_m128(s4567, s0123);
-}
-
+// Float rows against one vector, four rows at a time (F16/F32 weights; attention's K rows against
+// a query and V rows against the softmax output): the vector is loaded and converted once per
+// step for the four rows, and each row keeps vecDotFloat's accumulators, order and final sum, so
+// every output equals vecDot's bit for bit wherever the row falls in a call (results must not
+// depend on how rows are split between threads, and the CPU and Vulkan backends agree closely).
 template <class T, __m256 (*Load)(const T*), float (*Scalar)(T)>
 void vecDotFloatRows(int64_t n, const void* weights, size_t stride, int64_t nRows, const void* va,
                      float* out) {
     const auto* base = static_cast<const uint8_t*>(weights);
     const T* y = static_cast<const T*>(va);
     int64_t r = 0;
-    for (; r + 8 <= nRows; r += 8) {
-        const T* x[8];
-        __m256 acc[8];
-        for (int k = 0; k < 8; ++k) {
+    for (; r + 4 <= nRows; r += 4) {
+        const T* x[4];
+        __m256 acc[4][4];
+        for (int k = 0; k < 4; ++k) {
             x[k] = reinterpret_cast<const T*>(base + static_cast<size_t>(r + k) * stride);
-            acc[k] = _mm256_setzero_ps();
+            for (int j = 0; j < 4; ++j) acc[k][j] = _mm256_setzero_ps();
         }
         int64_t i = 0;
+        for (; i + 32 <= n; i += 32)
+            for (int j = 0; j < 4; ++j) {
+                const __m256 yv = Load(y + i + 8 * j);
+                for (int k = 0; k < 4; ++k)
+                    acc[k][j] = _mm256_fmadd_ps(Load(x[k] + i + 8 * j), yv, acc[k][j]);
+            }
         for (; i + 8 <= n; i += 8) {
             const __m256 yv = Load(y + i);
-            for (int k = 0; k < 8; ++k) acc[k] = _mm256_fmadd_ps(Load(x[k] + i), yv, acc[k]);
+            for (int k = 0; k < 4; ++k) acc[k][0] = _mm256_fmadd_ps(Load(x[k] + i), yv, acc[k][0]);
         }
-        alignas(32) float sums[8];
-        _mm256_store_ps(sums, sumEach(acc));
-        for (int k = 0; k < 8; ++k) {
-            float s = sums[k];
-            for (int64_t j = i; j < n; ++j) s += Scalar(x[k][j]) * Scalar(y[j]);
-            out[r + k] = s;
+        for (int k = 0; k < 4; ++k) {
+            const float sum = hsum(_mm256_add_ps(_mm256_add_ps(acc[k][0], acc[k][1]),
+                                                 _mm256_add_ps(acc[k][2], acc[k][3])));
+            out[r + k] = i < n ? addTail<T, Scalar>(sum, x[k], y, i, n) : sum;
         }
     }
     for (; r < nRows; ++r)
