@@ -172,12 +172,16 @@ private slots:
         QCOMPARE(state(c, 1), QStringLiteral("stopped"));
         QTest::qWait(300); // anything the worker still sends must not land
         QCOMPARE(messageContent(c, 1), shown);
-        // The worker is free again: the next request is answered.
+        // The worker is free again: the next request is answered. (In a new chat: how long the
+        // stopped reply got depends on how late the stop landed — at ~10k tokens/s a busy machine
+        // can let it fill most of the 512-token context, and a follow-up in the same chat would
+        // then not fit.)
+        QVERIFY(c.newChat() > 0);
         QVERIFY(c.setSettings(greedy(8)));
         QSignalSpy done(&c, &ChatController::replyFinished);
         QVERIFY(c.send(QStringLiteral("And then?")));
         QVERIFY(done.wait(30000));
-        QCOMPARE(state(c, 3), QStringLiteral("complete"));
+        QCOMPARE(state(c, 1), QStringLiteral("complete"));
     }
 
     void regenerateKeepsAlternatives() {

@@ -356,10 +356,20 @@ private slots:
         QVERIFY(c->beginAssistantMessage(QStringLiteral("markdown-sample")));
         QVERIFY(c->appendAssistantText(QString::fromLatin1(kMarkdownReply)));
         QVERIFY(c->finishAssistantMessage());
-        // ...then a real reply from the model, typed and streamed.
+        // ...then a real reply from the model, typed and streamed (once the worker is done with
+        // the stopped request and the model is in place: under load it may still be busy).
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !c->streaming() && !c->loading() && c->loadedModel() == c->currentModel(), 60000);
         QSignalSpy done(c, &hearth::ChatController::replyFinished);
         typeAndSend("Once upon a time");
-        QVERIFY(done.wait(60000));
+        QVERIFY2(
+            done.wait(60000),
+            qPrintable(QStringLiteral("no reply: streaming %1, loading %2, input '%3', "
+                                      "notice '%4'")
+                           .arg(c->streaming())
+                           .arg(c->loading())
+                           .arg(item(QStringLiteral("composerInput"))->property("text").toString(),
+                                c->notice())));
         // The code block gets colours once the highlighter answers.
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
