@@ -129,9 +129,10 @@ Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
     const kernels::QuantizeRowFn toCache = kernels::kernelsFor(type).quantize;
 
     // Rows of the cache against one vector: the kernels' multi-row dot where they have one.
+    const bool kernelRows = dot == kernels::kernelsFor(type).vecDot;
     const auto rowDots = [&](int64_t n, const uint8_t* rows, size_t stride, int64_t nRows,
                              const void* vec, float* res) {
-        if (dot == kernels::kernelsFor(type).vecDot)
+        if (kernelRows)
             kernels::vecDotRows(type, n, rows, stride, nRows, vec, res);
         else
             for (int64_t r = 0; r < nRows; ++r)
@@ -157,7 +158,7 @@ Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
             if (scores.size() < static_cast<size_t>(nKv)) scores.resize(static_cast<size_t>(nKv));
             float* sc = scores.data();
             const uint8_t* kHead = kBase + static_cast<size_t>(kvh) * hd * elem;
-            // All K rows against the query in one call (eight rows per step share the query's
+            // All K rows against the query in one call (four rows per step share the query's
             // conversion), then the scale.
             rowDots(hd, kHead, kStride, nKv, qConv.data(), sc);
             float mx = -INFINITY;

@@ -38,6 +38,7 @@ Status CpuBackend::matmuls(std::span<const TensorRef> ws, const TensorRef& x,
         float* out;
         int64_t rows, pieceRows, firstPiece;
         const uint8_t* prepared; // the token arranged for this type's kernel, or null
+        kernels::VecDotRowsPreparedFn rowsPrepared; // that kernel, looked up once
     };
     Matrix mats[kMaxMatrices];
     GgmlType actTypes[kMaxMatrices];
@@ -98,9 +99,16 @@ Status CpuBackend::matmuls(std::span<const TensorRef> ws, const TensorRef& x,
         for (size_t t = 0; t < nPrepTypes; ++t)
             if (prepTypes[t] == ws[i].type) prepared = scratch + prepOffsets[t];
         const size_t stride = ws[i].stride();
-        mats[i] =
-            Matrix{rowPtr(ws[i], 0),     stride, ws[i].type, act, rowF32(outs[i], 0), ws[i].rows,
-                   rowsPerPiece(stride), pieces, prepared};
+        mats[i] = Matrix{rowPtr(ws[i], 0),
+                         stride,
+                         ws[i].type,
+                         act,
+                         rowF32(outs[i], 0),
+                         ws[i].rows,
+                         rowsPerPiece(stride),
+                         pieces,
+                         prepared,
+                         kernels::kernelsFor(ws[i].type).vecDotRowsPrepared};
         pieces += (ws[i].rows + mats[i].pieceRows - 1) / mats[i].pieceRows;
     }
     const size_t nMats = ws.size();
@@ -113,8 +121,7 @@ Status CpuBackend::matmuls(std::span<const TensorRef> ws, const TensorRef& x,
             const int64_t r1 = std::min(M.rows, r0 + M.pieceRows);
             const uint8_t* rows = M.base + static_cast<size_t>(r0) * M.stride;
             if (M.prepared)
-                kernels::kernelsFor(M.type).vecDotRowsPrepared(nIn, rows, M.stride, r1 - r0, M.act,
-                                                               M.prepared, M.out + r0);
+                M.rowsPrepared(nIn, rows, M.stride, r1 - r0, M.act, M.prepared, M.out + r0);
             else
                 kernels::vecDotRows(M.type, nIn, rows, M.stride, r1 - r0, M.act, M.out + r0);
         }
