@@ -4,6 +4,7 @@
 #include "engine/cpu/cpu_backend.h"
 #include "engine/cpu/fp16.h"
 #include "engine/cpu/kernels/kernels.h"
+#include "engine/cpu/kernels/vector_math.h"
 
 #include <algorithm>
 #include <cmath>
@@ -166,11 +167,9 @@ Status CpuBackend::attention(const TensorRef& q, const KvCache& cache, int pos0,
                 sc[j] *= p.scale;
                 mx = std::max(mx, sc[j]);
             }
+            kernels::expShifted(sc, mx, sc, nKv);
             double sum = 0;
-            for (int64_t j = 0; j < nKv; ++j) {
-                sc[j] = std::exp(sc[j] - mx);
-                sum += sc[j];
-            }
+            for (int64_t j = 0; j < nKv; ++j) sum += sc[j];
             const float inv = static_cast<float>(1.0 / sum);
             for (int64_t j = 0; j < nKv; ++j) sc[j] *= inv;
             if (probs.size() < static_cast<size_t>(nKv) * elem)

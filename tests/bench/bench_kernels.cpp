@@ -10,17 +10,20 @@
 // KiB piece per call, 1 thread, 2048 or 8192 columns (attention/FFN-up rows, FFN-down rows);
 // of_read = that rate / the plain read bandwidth of the same buffer (engine/system/read_bandwidth).
 // The matrices of vecDotRows/ (2-16 MiB) fit this machine's 32 MiB L3, so only stream/ shows
-// how a kernel streams from memory.
+// how a kernel streams from memory. swiglu/: vector_math.h's SiLU(gate) * up per ISA and a
+// plain std::exp loop.
 //   bench_kernels --benchmark_filter='q4_0'     bench_kernels --benchmark_min_time=0.2
 #include "engine/core/page_cache.h"
 #include "engine/cpu/kernels/gemm.h"
 #include "engine/cpu/kernels/kernels.h"
+#include "engine/cpu/kernels/vector_math.h"
 #include "engine/system/read_bandwidth.h"
 
 #include <benchmark/benchmark.h>
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -194,6 +197,27 @@ void benchQuantizeActivations(benchmark::State& state, GgmlType actType, Isa isa
     state.SetBytesProcessed(int64_t(state.iterations()) * kCols * 4);
 }
 
+// SwiGLU over one token's FFN row (8192 elements), elements per second; std::exp's loop for
+// comparison ("libm").
+void benchSiluMul(benchmark::State& state, Isa isa, bool libm) {
+    constexpr int64_t kN = 8192;
+    std::vector<float> g(kN), u(kN), y(kN);
+    std::mt19937 rng(2);
+    std::normal_distribution<float> normal(0.0f, 2.0f);
+    for (auto& v : g) v = normal(rng);
+    for (auto& v : u) v = normal(rng);
+    for (auto _ : state) {
+        if (libm)
+            for (int64_t i = 0; i < kN; ++i) y[i] = g[i] / (1.0f + std::exp(-g[i])) * u[i];
+        else
+            siluMul(isa, g.data(), u.data(), y.data(), kN);
+        benchmark::DoNotOptimize(y.data());
+        benchmark::ClobberMemory();
+    }
+    state.counters["elements/s"] =
+        benchmark::Counter(double(kN) * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 const GgmlType kTypes[] = {GgmlType::Q4_0,   GgmlType::Q8_0, GgmlType::Q4_K, GgmlType::Q6_K,
                            GgmlType::F16,    GgmlType::Q5_K, GgmlType::Q3_K, GgmlType::Q2_K,
                            GgmlType::Q4_1,   GgmlType::Q5_0, GgmlType::Q5_1, GgmlType::IQ4_NL,
@@ -227,7 +251,10 @@ int registerAll() {
             benchmark::RegisterBenchmark(
                 ("quantize/" + std::string(hearth::ggmlTypeName(t)) + "/" + isaName(isa)).c_str(),
                 benchQuantizeActivations, t, isa);
+        benchmark::RegisterBenchmark(("swiglu/" + std::string(isaName(isa))).c_str(), benchSiluMul,
+                                     isa, false);
     }
+    benchmark::RegisterBenchmark("swiglu/libm", benchSiluMul, Isa::Scalar, true);
     return 0;
 }
 
