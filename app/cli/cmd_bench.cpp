@@ -121,7 +121,12 @@ int runBench(const QStringList& args) {
         QStringLiteral("drop-cache"),
         QStringLiteral("Drop the model file from the page cache first: read back from disk it "
                        "maps with 2 MiB pages, as files Hearth writes do"));
-    p.addOptions({pp, tg, threads, reps, kvf32, json, gpu, compare, ttft, dropCache});
+    const QCommandLineOption readme(
+        QStringLiteral("readme-bandwidth"),
+        QStringLiteral("After the runs, also measure the read bandwidth the way the reference's "
+                       "perf README does (512-bit loads over a 2 GiB buffer, best of 5; needs "
+                       "2 GiB of free memory) and the decode limit it implies"));
+    p.addOptions({pp, tg, threads, reps, kvf32, json, gpu, compare, ttft, dropCache, readme});
     p.process(args);
     if (p.positionalArguments().size() != 1) {
         err << "hearth-cli bench: exactly one MODEL is required\n";
@@ -254,6 +259,10 @@ int runBench(const QStringList& args) {
         }
     }
     const uint64_t peak = hearth::peakRssBytes();
+    // After the peak is taken: the README probe's own 2 GiB buffer is not the model's memory.
+    const double readmeRate =
+        measureLimit && p.isSet(readme) ? hearth::measureReadmeBandwidth(mdl.threads()) : 0;
+    const double readmeLimit = readmeRate / static_cast<double>(bytesPerToken);
     // How much of the weights the OS maps with 2 MiB pages (engine/core/page_cache.h).
     const auto hugeBytes = lo && hi > lo
                                ? hearth::hugePageMappedBytes(lo, static_cast<size_t>(hi - lo))
@@ -296,6 +305,11 @@ int runBench(const QStringList& args) {
             o["decode_limit_tokens_per_s"] = limit;
             o["tg_percent_of_limit"] = 100.0 * tgRate.median() / limit;
         }
+        if (readmeRate > 0) {
+            o["readme_read_gb_per_s"] = readmeRate / 1e9;
+            o["readme_decode_limit_tokens_per_s"] = readmeLimit;
+            o["tg_percent_of_readme_limit"] = 100.0 * tgRate.median() / readmeLimit;
+        }
         o["open_ms"] = openMs;
         if (hugeBytes) o["weights_in_huge_pages_percent"] = hugePercent;
         if (nTtft > 0) {
@@ -335,6 +349,12 @@ int runBench(const QStringList& args) {
                    .arg(static_cast<double>(bytesPerToken) / 1e6, 0, 'f', 1)
                    .arg(readRate.median() / 1e9, 0, 'f', 1)
                    .arg(100.0 * tgRate.median() / limit, 0, 'f', 1);
+    if (readmeRate > 0)
+        out << QStringLiteral("decode limit by the reference README's method: %1 t/s (%2 GB/s "
+                              "read once after the runs); tg at %3 % of it\n")
+                   .arg(readmeLimit, 0, 'f', 1)
+                   .arg(readmeRate / 1e9, 0, 'f', 1)
+                   .arg(100.0 * tgRate.median() / readmeLimit, 0, 'f', 1);
     out << QStringLiteral("open: %1 ms\n").arg(openMs, 0, 'f', 1);
     if (hugeBytes)
         out << QStringLiteral("weights mapped with 2 MiB pages: %1 %\n")

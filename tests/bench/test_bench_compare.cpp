@@ -2,7 +2,8 @@
 // (a run compared with a copy of itself whose figures are halved gives exactly 2x, whatever the
 // speed), a skipped phase has no ratio, and a missing or malformed file fails before measuring.
 // Also the decode limit measured beside generation: bytes per token from the GGUF's tensors and
-// the % of it that tg reached, consistent with the figures printed.
+// the % of it that tg reached, consistent with the figures printed; and on request the limit by
+// the reference README's bandwidth method.
 #include "engine/gguf/gguf_file.h"
 #include "tests/cli_process.h"
 
@@ -93,6 +94,25 @@ private slots:
         QVERIFY2(text.out.contains(QRegularExpression(
                      "decode limit: [0-9.]+ t/s \\([0-9.]+ MB per token at [0-9.]+ GB/s read")),
                  qPrintable(text.out));
+        QVERIFY(!o.contains("readme_read_gb_per_s")); // only when asked: it needs 2 GiB
+
+        // The reference README's method on request: its own figure and limit, measured after the
+        // peak RSS was taken (its 2 GiB buffer is not the model's memory).
+        const Run rm = bench({"-p", "0", "-n", "4", "--ttft", "0", "--json", "--readme-bandwidth"});
+        QCOMPARE(rm.code, 0);
+        const QJsonObject m = QJsonDocument::fromJson(rm.out.toUtf8()).object();
+        const double readmeRead = m.value("readme_read_gb_per_s").toDouble();
+        QVERIFY2(readmeRead > 0, qPrintable(rm.out));
+        const double readmeLimit = m.value("readme_decode_limit_tokens_per_s").toDouble();
+        QVERIFY(qFuzzyCompare(readmeLimit, readmeRead * 1e9 / static_cast<double>(expected)));
+        QVERIFY(qFuzzyCompare(m.value("tg_percent_of_readme_limit").toDouble(),
+                              100.0 * m.value("tg_tokens_per_s").toDouble() / readmeLimit));
+        QVERIFY(m.value("peak_rss_bytes").toInteger() < (qint64{1} << 30));
+        const Run rmText = bench({"-p", "0", "-n", "4", "--ttft", "0", "--readme-bandwidth"});
+        QVERIFY2(rmText.out.contains(QRegularExpression(
+                     "decode limit by the reference README's method: [0-9.]+ t/s")),
+                 qPrintable(rmText.out));
+
         const Run none = bench({"-p", "4", "-n", "0", "--ttft", "0", "--json"});
         QCOMPARE(none.code, 0);
         QVERIFY(!QJsonDocument::fromJson(none.out.toUtf8()).object().contains("read_gb_per_s"));
