@@ -7,6 +7,8 @@
 #   hearth-cli bench MODEL -t 2 --compare OUT_DIR/1b-q4_0-t2.json
 # Every run first drops the model from the page cache (--drop-cache): read back from disk it
 # maps with 2 MiB pages, as a model Hearth downloaded or wrote does (docs/performance.md).
+# READMEBW=1 adds --readme-bandwidth (the decode limit by ../shared/perf/README.md's method too;
+# /usr/bin/time's figures then include that probe's 2 GiB buffer and CPU time, the JSON's do not).
 set -eu
 build=${1:?build dir}
 out=${2:?output dir}
@@ -23,7 +25,7 @@ for type in Q4_0 Q8_0 Q4_K_M; do
     [ -f "$model" ] || "$cli" synth --preset 1b --type "$type" --vocab "$vocab" "$model"
     for t in $threads; do
         /usr/bin/time -f "%U user s, %M KiB max RSS" \
-            "$cli" bench "$model" --drop-cache -p "${PP:-512}" -n "${TG:-128}" -t "$t" -r "${REPS:-3}" --json \
+            "$cli" bench "$model" --drop-cache ${READMEBW:+--readme-bandwidth} -p "${PP:-512}" -n "${TG:-128}" -t "$t" -r "${REPS:-3}" --json \
             >"$out/$name-t$t.json" 2>"$out/$name-t$t.time"
         cat "$out/$name-t$t.json" "$out/$name-t$t.time"
     done

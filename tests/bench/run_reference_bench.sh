@@ -18,6 +18,7 @@
 # weights; synth's weights depend only on the seed) is made and used by both engines.
 # Before each run the model file is dropped from the page cache (dd iflag=nocache), so both
 # engines read it from disk and map what their own reads bring in.
+# READMEBW=1: Hearth's runs also report the decode limit by ../shared/perf/README.md's method.
 # Minutes per model: run it on an otherwise idle machine, and read the ratios, not the t/s.
 set -eu
 build=${1:?build dir}
@@ -63,7 +64,8 @@ for type in ${TYPES:-Q4_0 Q8_0 Q4_K_M}; do
             dd if="$model" iflag=nocache count=0 status=none
             node "$here/reference/llama_bench.mjs" "$model" "$@" -t "$t" >"$base-ref-$r.json"
             dd if="$model" iflag=nocache count=0 status=none
-            "$cli" bench "$model" "$@" -t "$t" --json --compare "$base-ref-$r.json" \
+            "$cli" bench "$model" "$@" ${READMEBW:+--readme-bandwidth} -t "$t" --json \
+                --compare "$base-ref-$r.json" \
                 >"$base-hearth-$r.json"
             r=$((r + 1))
         done
