@@ -1,5 +1,6 @@
 #include "engine/store/sha256.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <cerrno>
@@ -29,6 +30,14 @@ std::string toHex(const unsigned char* d, unsigned n) {
     return out;
 }
 
+// OpenSSL keeps per-thread state (its error queue, ~1 KiB) until the thread exits. Hashing runs on
+// Qt's pool threads, which outlive OpenSSL's exit-time cleanup (that cleanup removes the hook that
+// would free it at thread exit), so the state would never be freed: it is released after each
+// digest instead (OpenSSL makes it again on the next call).
+struct ReleaseThreadState {
+    ~ReleaseThreadState() { OPENSSL_thread_stop(); }
+};
+
 MdCtx newSha256() {
     MdCtx ctx(EVP_MD_CTX_new());
     if (ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) ctx.reset();
@@ -38,6 +47,7 @@ MdCtx newSha256() {
 } // namespace
 
 std::string sha256Hex(std::string_view bytes) {
+    const ReleaseThreadState release;
     MdCtx ctx = newSha256();
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned n = 0;
@@ -53,6 +63,7 @@ Result<std::string> sha256File(const std::string& path, const ProgressFn& progre
     struct stat st {};
     const uint64_t total = ::fstat(fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    const ReleaseThreadState release;
     MdCtx ctx = newSha256();
     if (!ctx) {
         ::close(fd);
